@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from contacts.demo import seed_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo user(s) and a deterministic demo network."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--users", type=int, default=1)
+        parser.add_argument("--contacts", type=int, default=40)
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args, users, contacts, seed, **options):
+        if not settings.DEBUG and not getattr(settings, "TESTING", False):
+            raise CommandError(
+                "seed_demo gives the demo users the password 'demo', "
+                "so it refuses to run with DEBUG off."
+            )
+        if users < 1 or contacts < 0:
+            raise CommandError("--users must be at least 1 and --contacts not negative.")
+        result = seed_demo(users=users, contacts=contacts, seed=seed)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {result.users} user(s), {result.contacts} contacts, "
+                f"{result.interactions} interactions. Log in as demo / demo."
+            )
+        )
