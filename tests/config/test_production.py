@@ -76,6 +76,9 @@ broken.apply()
 
 
 def test_it_logs_one_json_object_a_line_with_the_request_id(production_env):
+    # As in the image: the 404 page links hashed static files from the manifest.
+    collected = run_python(["manage.py", "collectstatic", "--noinput"], production_env)
+    assert collected.returncode == 0, collected.stderr
     result = run_python(["-c", LOGGING_SCRIPT], production_env)
     assert result.returncode == 0, result.stderr
     lines = [line for line in result.stderr.splitlines() if line.strip()]
