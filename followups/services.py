@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 
+from contacts.models import Topic
 from followups.models import (
     Commitment,
     CommitmentDirection,
@@ -14,6 +15,7 @@ from followups.models import (
     FollowUpKind,
     FollowUpStatus,
     Preferences,
+    Resource,
 )
 from interactions.choices import Channel, Direction, Purpose, Value, ValueKind
 from interactions.models import Interaction
@@ -170,4 +172,36 @@ def commitment_close(commitment: Commitment, *, kept: bool, on: date) -> Commitm
         status=FollowUpStatus.DONE if kept else FollowUpStatus.DISMISSED,
         snoozed_until=None,
     )
+    return commitment
+
+
+@transaction.atomic
+def resource_save(*, owner, resource: Resource, topics, new_topic_names: Sequence[str]) -> Resource:
+    """Create or update an article to share, with its topics; topics named for the first
+    time are created (matching an existing one whatever its case)."""
+    if resource.pk is None:
+        resource.owner = owner
+    elif resource.owner_id != owner.pk:
+        raise FollowUpError("The resource belongs to another user.")
+    resource.save()
+    chosen = list(topics)
+    existing = {t.name.lower(): t for t in Topic.objects.for_user(owner)}
+    for name in new_topic_names:
+        topic = existing.get(name.lower())
+        if topic is None:
+            topic = Topic.objects.create(owner=owner, name=name)
+            existing[name.lower()] = topic
+        chosen.append(topic)
+    resource.topics.set(chosen)
+    return resource
+
+
+def commitment_save(*, owner, commitment: Commitment) -> Commitment:
+    if commitment.pk is None:
+        commitment.owner = owner
+    elif commitment.owner_id != owner.pk:
+        raise FollowUpError("The promise belongs to another user.")
+    if commitment.contact.owner_id != owner.pk:
+        raise FollowUpError("The contact belongs to another user.")
+    commitment.save()
     return commitment
