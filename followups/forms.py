@@ -133,7 +133,10 @@ class ResourceForm(OwnedChoicesMixin, forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["kind", "title", "url", "summary", "topics"]
-        widgets = {"topics": forms.CheckboxSelectMultiple, "summary": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "topics": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
         help_texts = {
             "summary": "Why it is worth reading: it is shown next to the share suggestion.",
             "topics": "Contacts interested in these topics get it suggested.",

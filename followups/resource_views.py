@@ -30,9 +30,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
     context = {
         "open": list(commitments.filter(status=CommitmentStatus.OPEN)),
         "closed": list(
-            commitments.exclude(status=CommitmentStatus.OPEN).order_by("-completed_on", "-id")[
-                :50
-            ]
+            commitments.exclude(status=CommitmentStatus.OPEN).order_by("-completed_on", "-id")[:50]
         ),
         "record": record,
         "today": today,
@@ -69,9 +67,7 @@ def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def commitment_close(request: HttpRequest, pk: int) -> HttpResponse:
-    commitment = get_owned_or_404(
-        Commitment.objects.select_related("contact"), request.user, pk=pk
-    )
+    commitment = get_owned_or_404(Commitment.objects.select_related("contact"), request.user, pk=pk)
     today = Preferences.for_user(request.user).local_today()
     form = CommitmentCloseForm(request.POST)
     error = ""

@@ -98,7 +98,8 @@ def row_snooze(request: HttpRequest, contact_pk: int) -> HttpResponse:
     def act(form: SnoozeForm, followups) -> str:
         until = form.cleaned_data["until"]
         followups_snooze(followups, until=until)
-        return f"Snoozed {followups[0].contact.display_name} until {until:%A} {until.day} {until:%B}."
+        name = followups[0].contact.display_name
+        return f"Snoozed {name} until {until:%A} {until.day} {until:%B}."
 
     return _row_action(request, contact_pk, SnoozeForm, act)
 

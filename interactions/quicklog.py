@@ -45,7 +45,9 @@ class QuickLogForm(forms.Form):
         label="What happened",
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Talked about the new triage pilot"}),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": "Talked about the new triage pilot"}
+        ),
     )
     awaiting_reply = forms.BooleanField(label="I'm waiting for a reply", required=False)
 
@@ -75,9 +77,7 @@ class QuickLogForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("awaiting_reply") and cleaned.get("direction") != Direction.OUTBOUND:
-            self.add_error(
-                "awaiting_reply", "Only a message you sent can be waiting for a reply."
-            )
+            self.add_error("awaiting_reply", "Only a message you sent can be waiting for a reply.")
         return cleaned
 
     def occurred_at(self, now: datetime) -> datetime:
