@@ -161,3 +161,22 @@ def test_it_screenshots_the_demo_dashboard(
         page.screenshot(path=os.path.join(artifacts_dir, f"dashboard-{label}-snooze.png"))
     finally:
         context.close()
+
+
+def test_it_works_without_javascript(browser, live_server):
+    user = UserFactory(username="hugo")
+    followup = FollowUpFactory(owner=user, kind=FollowUpKind.THANK_YOU, reason="Met at rounds")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        login_in_browser(page, live_server, "hugo")
+        row = page.locator(f"#row-{followup.contact_id}")
+        row.locator("summary", has_text="Done").click()
+        row.get_by_label("Note (optional)").fill("Sent by post")
+        with page.expect_navigation():
+            row.get_by_role("button", name="Mark done").click()
+        assert "Done: " in page.locator(".flash").inner_text()
+        assert page.locator("#agenda-total").count() == 0  # nothing left: the empty state
+        assert Interaction.objects.get().summary == "Sent by post"
+    finally:
+        context.close()
