@@ -2,6 +2,7 @@
 and mark a promise kept or broken."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -9,10 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
+from followups.commitments import commitment_break, commitment_keep
 from followups.forms import CommitmentCloseForm, CommitmentForm, ResourceForm
 from followups.models import Commitment, CommitmentStatus, Preferences, Resource
-from followups.services import FollowUpError, commitment_save, resource_save
-from followups.services import commitment_close as close_commitment
+from followups.services import commitment_save, resource_save
 
 COMMITMENTS = "followups/commitments.html"
 RESOURCES = "followups/resources.html"
@@ -74,10 +75,11 @@ def commitment_close(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         error = "Choose kept or broken."
     else:
+        close = commitment_keep if form.cleaned_data["outcome"] == "kept" else commitment_break
         try:
-            close_commitment(commitment, kept=form.cleaned_data["outcome"] == "kept", on=today)
-        except FollowUpError as exc:
-            error = str(exc)
+            close(commitment, on=today)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
     if request.htmx:
         context = {"commitment": commitment, "today": today, "error": error}
         return render(request, f"{COMMITMENTS}#commitment-row", context)

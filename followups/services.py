@@ -1,12 +1,15 @@
-"""Writes on follow-ups and commitments. The dashboard, the digest's one-click links and
+"""Writes on follow-ups, articles and promises (keeping or breaking one is in
+followups.commitments). The dashboard, the digest's one-click links and
 the contact page call these; none of them touches a follow-up's status directly."""
 
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from contacts.models import Topic
+from followups.commitments import commitment_keep
 from followups.models import (
     Commitment,
     CommitmentDirection,
@@ -17,6 +20,7 @@ from followups.models import (
     Preferences,
     Resource,
 )
+from followups.rules import suggest_shares_for_resource
 from interactions.choices import Channel, Direction, Purpose, Value, ValueKind
 from interactions.models import Interaction
 from interactions.services import interaction_log
@@ -90,7 +94,7 @@ def followups_done(
             and followup.commitment.direction == CommitmentDirection.I_OWE
             and followup.commitment.status == CommitmentStatus.OPEN
         ):
-            commitment_close(followup.commitment, kept=True, on=today)
+            commitment_keep(followup.commitment, on=today)
     if not log_interaction:
         return None
     lead = pending[0]
@@ -159,23 +163,6 @@ def followup_dismiss(followup: FollowUp) -> None:
 
 
 @transaction.atomic
-def commitment_close(commitment: Commitment, *, kept: bool, on: date) -> Commitment:
-    """Mark a promise kept or broken on `on`, and record whether it was on time. The
-    follow-ups it raised close with it."""
-    if commitment.status != CommitmentStatus.OPEN:
-        raise FollowUpError("This promise is already closed.")
-    commitment.status = CommitmentStatus.KEPT if kept else CommitmentStatus.BROKEN
-    commitment.completed_on = on
-    commitment.kept_on_time = kept and (commitment.due_on is None or on <= commitment.due_on)
-    commitment.save(update_fields=["status", "completed_on", "kept_on_time"])
-    FollowUp.objects.filter(commitment=commitment, status__in=OPEN_STATUSES).update(
-        status=FollowUpStatus.DONE if kept else FollowUpStatus.DISMISSED,
-        snoozed_until=None,
-    )
-    return commitment
-
-
-@transaction.atomic
 def resource_save(*, owner, resource: Resource, topics, new_topic_names: Sequence[str]) -> Resource:
     """Create or update an article to share, with its topics; topics named for the first
     time are created (matching an existing one whatever its case)."""
@@ -193,6 +180,8 @@ def resource_save(*, owner, resource: Resource, topics, new_topic_names: Sequenc
             existing[name.lower()] = topic
         chosen.append(topic)
     resource.topics.set(chosen)
+    # Suggest it at once to the contacts whose interests it matches.
+    suggest_shares_for_resource(resource, now=timezone.now())
     return resource
 
 
