@@ -35,6 +35,8 @@ SEARCH_FIELDS = (
 )
 # Names tolerate typos on PostgreSQL ("Okafur" finds Okafor): pg_trgm word similarity.
 FUZZY_FIELDS = ("first_name", "last_name")
+FUZZY_THRESHOLD = 0.4
+FUZZY_MIN_LENGTH = 4
 MAX_SEARCH_TERMS = 6
 
 SORTS: dict[str, tuple[str, list]] = {
@@ -73,7 +75,7 @@ def search_terms(q: str) -> list[str]:
     return [term for term in q.split() if term][:MAX_SEARCH_TERMS]
 
 
-def _term_condition(term: str, *, fuzzy: bool) -> Q:
+def _term_condition(term: str, *, similarity: str | None) -> Q:
     condition = Q()
     for name in SEARCH_FIELDS:
         condition |= Q(**{f"{name}__icontains": term})
@@ -84,19 +86,29 @@ def _term_condition(term: str, *, fuzzy: bool) -> Q:
             )
         )
     )
-    if fuzzy and len(term) >= 4:
-        for name in FUZZY_FIELDS:
-            condition |= Q(**{f"{name}__trigram_word_similar": term})
+    if similarity:
+        condition |= Q(**{f"{similarity}__gte": FUZZY_THRESHOLD})
     return condition
 
 
 def search_contacts(queryset: QuerySet, q: str) -> QuerySet:
     """Every word of `q` must appear in one of the searched fields (substring, case
-    insensitive). On PostgreSQL the substring tests use pg_trgm GIN indexes (see the
-    migration) and names also match with small typos; SQLite uses plain LIKE."""
+    insensitive). On PostgreSQL the substring tests can use pg_trgm GIN indexes (see
+    the migration) and a name also matches with a small typo ("Okafur" finds Okafor)
+    by trigram word similarity; SQLite uses plain LIKE."""
     fuzzy = connection.vendor == "postgresql"
-    for term in search_terms(q):
-        queryset = queryset.filter(_term_condition(term, fuzzy=fuzzy))
+    for i, term in enumerate(search_terms(q)):
+        similarity = None
+        if fuzzy and len(term) >= FUZZY_MIN_LENGTH:
+            similarity = f"name_similarity_{i}"
+            queryset = queryset.annotate(
+                **{
+                    similarity: Greatest(
+                        *(TrigramWordSimilarity(term, name) for name in FUZZY_FIELDS)
+                    )
+                }
+            )
+        queryset = queryset.filter(_term_condition(term, similarity=similarity))
     return queryset
 
 

@@ -250,7 +250,9 @@ def contacts_merge(
     if bad:
         raise ContactError(f"Unknown fields: {', '.join(sorted(bad))}")
     # Lock both rows, so two merges of the same pair cannot interleave.
-    locked = {c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[kept, other])}
+    locked = {
+        c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[kept.pk, other.pk])
+    }
     if len(locked) != 2:
         raise ContactError("One of these contacts no longer exists.")
     kept, other = locked[kept.pk], locked[other.pk]
