@@ -1,6 +1,7 @@
 """Shared pieces of the digest tests: users with a digest due, and a real SMTP server
 on loopback (aiosmtpd) that keeps what it receives."""
 
+import smtplib
 import socket
 import threading
 from datetime import date
@@ -8,6 +9,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 from followups.models import Preferences
 from tests.factories import ContactFactory, FollowUpFactory, UserFactory
@@ -22,14 +24,16 @@ def digest_user(
     send_empty: bool = False,
     followups: int = 1,
 ):
-    """A user whose digest is on, with `followups` follow-ups due on `due_on`."""
+    """A user whose digest is on, with `followups` follow-ups for one person due on
+    `due_on`."""
     user = UserFactory(username=username)
     Preferences.objects.filter(user=user).update(
         time_zone=time_zone, digest_hour=hour, digest_enabled=True, digest_send_empty=send_empty
     )
     if due_on is not None:
+        contact = ContactFactory(owner=user)
         for _ in range(followups):
-            FollowUpFactory(owner=user, due_on=due_on)
+            FollowUpFactory(owner=user, contact=contact, due_on=due_on)
     return user
 
 
@@ -85,3 +89,19 @@ class SMTPServer:
                 "OPTIONS": {"host": "127.0.0.1", "port": self.port, "timeout": 5},
             }
         }
+
+
+class FlakyBackend(LocmemBackend):
+    """The locmem backend, refusing the next `failures` sends the way a mail server
+    that hung up would."""
+
+    failures = 0
+
+    def send_messages(self, messages):
+        if FlakyBackend.failures > 0:
+            FlakyBackend.failures -= 1
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+FLAKY_MAILERS = {"default": {"BACKEND": "tests.followups.digest_support.FlakyBackend"}}
