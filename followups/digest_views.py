@@ -72,6 +72,7 @@ def preferences(request):
         .order_by("-local_date")
         .first(),
         "email": request.user.email,
+        "time_zone": preferences.time_zone,
     }
     return render(request, "followups/preferences.html", context)
 
