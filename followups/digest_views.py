@@ -91,6 +91,8 @@ def digest_preview(request):
         "nav": "preferences",
         "digest": digest,
         "subject": digest.message.subject,
+        # The plain-text part is rendered without escaping (it is not HTML) and comes
+        # back marked safe: the template must escape it.
         "text_body": digest.message.body,
         "preferences": preferences,
         "would_send": not digest.agenda.is_empty or preferences.digest_send_empty,

@@ -241,3 +241,17 @@ class TestUnsubscribe:
 
         assert Preferences.objects.get(user=alice).digest_enabled is True
         assert Preferences.objects.get(user=bob).digest_enabled is False
+
+
+def test_it_renders_user_text_inert_in_the_preview_and_the_html_email(alice_client, alice):
+    from tests.security.world import PAYLOAD
+
+    contact = ContactFactory(owner=alice, first_name=PAYLOAD, availability_notes=PAYLOAD)
+    FollowUpFactory(owner=alice, contact=contact, due_on=date(2026, 1, 15), reason=PAYLOAD)
+    frame = reverse("digest_preview_email", args=[preview_signature(alice, date(2026, 1, 15))])
+
+    for url in (reverse("digest_preview"), frame):
+        body = alice_client.get(url).content.decode()
+        assert "&lt;script&gt;alert(" in body
+        assert "<script>alert(" not in body
+        assert "<img src=x" not in body
