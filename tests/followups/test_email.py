@@ -22,7 +22,7 @@ def test_it_renders_subject_text_and_html_into_one_multipart_message(settings):
 
     assert "\n" not in message.subject
     assert message.subject.startswith("Two people to see")
-    assert "Good morning, Alice." in message.body
+    assert "Hello, Alice." in message.body
     assert len(message.alternatives) == 1
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html"
@@ -40,7 +40,7 @@ def test_it_escapes_html_but_not_plain_text():
     context = {"subject": "x", "greeting_name": "<b>Al & Co</b>", "sections": [], "events": []}
     message = build_email("digest", context, to=["a@example.com"])
 
-    assert "Good morning, <b>Al & Co</b>." in message.body
+    assert "Hello, <b>Al & Co</b>." in message.body
     assert "&lt;b&gt;Al &amp; Co&lt;/b&gt;" in message.alternatives[0].content
 
 

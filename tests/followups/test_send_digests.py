@@ -127,7 +127,7 @@ def test_it_delivers_a_well_formed_email_through_a_real_smtp_server(smtp_server)
         assert "https://rapport.example/" in body  # the dashboard
         assert "SECRET-DIAGNOSIS-4821" not in body
         assert "BOUNDARY-NOTE-7734" not in body
-    assert "Prefers email" in text
+    assert "Prefers Email" in text
     assert "Due Wednesday 14 January" in html
     assert "<img" not in html and "<link" not in html and "<script" not in html
     assert 'style="' in html  # inline styles: mail clients drop <style> blocks
