@@ -27,12 +27,8 @@ from django.utils import timezone
 from followups.email import absolute_url, build_email
 from followups.links import action_url, unsubscribe_url
 from followups.models import DigestDelivery, DigestStatus, Preferences
+from followups.rules import run_rules
 from followups.selectors import Agenda, build_agenda
-
-try:  # The follow-up engine lands on its own branch; until it is merged, no refresh.
-    from followups.rules import run_rules
-except ImportError:  # pragma: no cover - removed once the engine branch is merged
-    run_rules = None
 
 logger = logging.getLogger(__name__)
 
@@ -240,13 +236,12 @@ def build_digest(user, *, today: date) -> Digest:
     return Digest(agenda=agenda, message=message, context=context)
 
 
-def refresh_followups(user, *, now: datetime) -> None:
+def refresh_followups(preferences: Preferences, *, now: datetime) -> None:
     """Bring the user's follow-ups up to date before listing them. A rules failure
     must not cost the user today's email: log it and list what is there."""
-    if run_rules is None:
-        return
+    user = preferences.user
     try:
-        run_rules(user, now=now)
+        run_rules(user, now=now, prefs=preferences)
     except Exception:
         logger.exception("Rules failed for user %s before the digest", user.pk)
 
@@ -278,7 +273,7 @@ def deliver_digest(
         run.skipped += 1
         return
     try:
-        refresh_followups(user, now=now)
+        refresh_followups(preferences, now=now)
         digest = build_digest(user, today=local_date)
     except Exception as exc:
         logger.exception("Could not build the digest for user %s", user.pk)

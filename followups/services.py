@@ -1,11 +1,15 @@
-"""Writes on follow-ups and commitments. The dashboard, the digest's one-click links and
+"""Writes on follow-ups, articles and promises (keeping or breaking one is in
+followups.commitments). The dashboard, the digest's one-click links and
 the contact page call these; none of them touches a follow-up's status directly."""
 
 from collections.abc import Sequence
 from datetime import date, datetime
 
 from django.db import transaction
+from django.utils import timezone
 
+from contacts.models import Topic
+from followups.commitments import commitment_keep
 from followups.models import (
     Commitment,
     CommitmentDirection,
@@ -14,7 +18,9 @@ from followups.models import (
     FollowUpKind,
     FollowUpStatus,
     Preferences,
+    Resource,
 )
+from followups.rules import suggest_shares_for_resource
 from interactions.choices import Channel, Direction, Purpose, Value, ValueKind
 from interactions.models import Interaction
 from interactions.services import interaction_log
@@ -88,7 +94,7 @@ def followups_done(
             and followup.commitment.direction == CommitmentDirection.I_OWE
             and followup.commitment.status == CommitmentStatus.OPEN
         ):
-            commitment_close(followup.commitment, kept=True, on=today)
+            commitment_keep(followup.commitment, on=today)
     if not log_interaction:
         return None
     lead = pending[0]
@@ -157,17 +163,34 @@ def followup_dismiss(followup: FollowUp) -> None:
 
 
 @transaction.atomic
-def commitment_close(commitment: Commitment, *, kept: bool, on: date) -> Commitment:
-    """Mark a promise kept or broken on `on`, and record whether it was on time. The
-    follow-ups it raised close with it."""
-    if commitment.status != CommitmentStatus.OPEN:
-        raise FollowUpError("This promise is already closed.")
-    commitment.status = CommitmentStatus.KEPT if kept else CommitmentStatus.BROKEN
-    commitment.completed_on = on
-    commitment.kept_on_time = kept and (commitment.due_on is None or on <= commitment.due_on)
-    commitment.save(update_fields=["status", "completed_on", "kept_on_time"])
-    FollowUp.objects.filter(commitment=commitment, status__in=OPEN_STATUSES).update(
-        status=FollowUpStatus.DONE if kept else FollowUpStatus.DISMISSED,
-        snoozed_until=None,
-    )
+def resource_save(*, owner, resource: Resource, topics, new_topic_names: Sequence[str]) -> Resource:
+    """Create or update an article to share, with its topics; topics named for the first
+    time are created (matching an existing one whatever its case)."""
+    if resource.pk is None:
+        resource.owner = owner
+    elif resource.owner_id != owner.pk:
+        raise FollowUpError("The resource belongs to another user.")
+    resource.save()
+    chosen = list(topics)
+    existing = {t.name.lower(): t for t in Topic.objects.for_user(owner)}
+    for name in new_topic_names:
+        topic = existing.get(name.lower())
+        if topic is None:
+            topic = Topic.objects.create(owner=owner, name=name)
+            existing[name.lower()] = topic
+        chosen.append(topic)
+    resource.topics.set(chosen)
+    # Suggest it at once to the contacts whose interests it matches.
+    suggest_shares_for_resource(resource, now=timezone.now())
+    return resource
+
+
+def commitment_save(*, owner, commitment: Commitment) -> Commitment:
+    if commitment.pk is None:
+        commitment.owner = owner
+    elif commitment.owner_id != owner.pk:
+        raise FollowUpError("The promise belongs to another user.")
+    if commitment.contact.owner_id != owner.pk:
+        raise FollowUpError("The contact belongs to another user.")
+    commitment.save()
     return commitment

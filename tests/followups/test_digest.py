@@ -10,8 +10,13 @@ from django.test.utils import CaptureQueriesContext
 
 from followups import digest
 from followups.digest import MAX_ATTEMPTS, send_due_digests
-from followups.models import DigestDelivery, DigestStatus, Preferences
-from tests.factories import DigestDeliveryFactory, FollowUpFactory, UserFactory
+from followups.models import DigestDelivery, DigestStatus, FollowUp, FollowUpKind, Preferences
+from tests.factories import (
+    DigestDeliveryFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    UserFactory,
+)
 from tests.followups.digest_support import FLAKY_MAILERS, FlakyBackend, digest_user
 
 pytestmark = pytest.mark.django_db
@@ -349,3 +354,17 @@ def test_it_lists_only_due_users_in_one_query_per_time_zone():
     assert sorted(p.user.username for p, _ in due) == ["kolkata0", "kolkata1", "kolkata2"]
     assert {local_date for _, local_date in due} == {date(2026, 1, 15)}
     assert len(queries) == 1 + 3  # the zones in use, then one per zone
+
+
+def test_it_brings_follow_ups_up_to_date_before_building(mailoutbox):
+    alice = digest_user("alice")
+    moment = utc(2026, 1, 15, 8)
+    # A meeting yesterday that no rule has seen yet: the digest run creates its thank-you.
+    InteractionFactory(owner=alice, occurred_at=moment - timedelta(days=1))
+    assert not FollowUp.objects.filter(owner=alice).exists()
+
+    run = run_at(moment)
+
+    assert run.sent == 1
+    assert FollowUp.objects.filter(owner=alice, kind=FollowUpKind.THANK_YOU).exists()
+    assert "a thank-you" in mailoutbox[0].body.lower()

@@ -5,7 +5,6 @@ import pytest
 from followups.models import CommitmentStatus, FollowUpKind, FollowUpStatus
 from followups.services import (
     FollowUpError,
-    commitment_close,
     followup_dismiss,
     followup_done,
     followup_snooze,
@@ -167,30 +166,3 @@ def test_it_dismisses_and_clears_the_snooze(alice, contact):
     followup.refresh_from_db()
     assert followup.status == FollowUpStatus.DISMISSED
     assert followup.snoozed_until is None
-
-
-def test_it_records_a_broken_promise_and_closes_its_followups(alice, contact):
-    commitment = CommitmentFactory(
-        owner=alice, contact=contact, promised_on=TODAY - timedelta(days=9), due_on=TODAY
-    )
-    followup = FollowUpFactory(
-        owner=alice, contact=contact, kind=FollowUpKind.COMMITMENT, commitment=commitment
-    )
-    commitment_close(commitment, kept=False, on=TODAY + timedelta(days=2))
-    commitment.refresh_from_db()
-    followup.refresh_from_db()
-    assert commitment.status == CommitmentStatus.BROKEN
-    assert commitment.kept_on_time is False
-    assert followup.status == FollowUpStatus.DISMISSED
-
-
-def test_it_records_a_late_promise_as_kept_but_not_on_time(alice, contact):
-    commitment = CommitmentFactory(
-        owner=alice, contact=contact, promised_on=TODAY - timedelta(days=9), due_on=TODAY
-    )
-    commitment_close(commitment, kept=True, on=TODAY + timedelta(days=1))
-    commitment.refresh_from_db()
-    assert commitment.status == CommitmentStatus.KEPT
-    assert commitment.kept_on_time is False
-    with pytest.raises(FollowUpError):
-        commitment_close(commitment, kept=False, on=TODAY)
