@@ -2,8 +2,9 @@ import csv
 import io
 
 import pytest
+import vobject
 
-from contacts.exports import neutralise_cell, write_contacts_csv
+from contacts.exports import neutralise_cell, write_contacts_csv, write_contacts_vcard
 from contacts.models import Contact
 from tests.factories import ContactFactory, TopicFactory
 
@@ -70,3 +71,47 @@ def test_it_reads_a_queryset_in_two_queries(alice, django_assert_num_queries):
     ContactFactory.create_batch(5, owner=alice, interests=[topic])
     with django_assert_num_queries(2):
         write_contacts_csv(Contact.objects.for_user(alice), io.StringIO())
+
+
+def test_it_writes_vcards_that_vobject_reads_back(alice):
+    hf = TopicFactory(owner=alice, name="heart failure")
+    ContactFactory(
+        owner=alice,
+        honorific="Dr.",
+        first_name="Jane",
+        middle_name="Q.",
+        last_name="Smith",
+        credentials="MD, PhD",
+        institution="CHUM; Montréal",
+        title="Cardiologist",
+        email="jane@example.org",
+        phone="+1 514 555 0100",
+        linkedin_url="https://www.linkedin.com/in/janesmith",
+        notes="Prefers short emails,\nnever Mondays.",
+        confidential_notes="divorce",
+        interests=[hf],
+    )
+    ContactFactory(owner=alice, first_name="", last_name="", email="only@example.org")
+    stream = io.StringIO()
+
+    count = write_contacts_vcard(Contact.objects.for_user(alice), stream)
+
+    cards = list(vobject.readComponents(stream.getvalue()))
+    assert count == 2 and len(cards) == 2
+    jane = next(c for c in cards if c.fn.value.startswith("Dr. Jane"))
+    assert jane.n.value.family == "Smith"
+    assert jane.n.value.suffix == "MD, PhD"
+    assert jane.org.value == ["CHUM; Montréal"]
+    assert jane.email.value == "jane@example.org"
+    assert jane.tel.value == "+1 514 555 0100"
+    assert jane.categories.value == ["heart failure"]
+    assert jane.note.value == "Prefers short emails,\nnever Mondays."
+    assert "divorce" not in stream.getvalue()
+
+
+def test_it_puts_confidential_notes_in_vcards_only_when_asked(alice):
+    ContactFactory(owner=alice, confidential_notes="divorce")
+    stream = io.StringIO()
+    write_contacts_vcard(Contact.objects.for_user(alice), stream, include_confidential=True)
+    card = vobject.readOne(stream.getvalue())
+    assert card.note.value == "Confidential: divorce"
