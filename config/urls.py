@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("contacts/export/", include("contacts.export_urls")),
     path("contacts/", include("contacts.urls")),
     path("", include("interactions.urls")),
     path("", include("followups.urls")),
