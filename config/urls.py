@@ -14,4 +14,5 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("", include("interactions.urls")),
     path("", include("followups.urls")),
+    path("", include("followups.calendar_urls")),
 ]
