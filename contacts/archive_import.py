@@ -153,6 +153,9 @@ def archive_import(*, owner, data) -> dict[str, int]:
                         key: new_ids[value[0]][value[1]] if isinstance(value, tuple) else value
                         for key, value in values.items()
                     }
+                    for name, references in collection.id_templates.items():
+                        if resolved.get(name):
+                            resolved[name] = _fill_template(resolved[name], resolved, references)
                     objects.append(collection.model(owner=owner, **resolved))
                 created = collection.model.objects.bulk_create(objects, batch_size=500)
                 new_ids[collection.name] = {
@@ -187,6 +190,16 @@ def archive_import(*, owner, data) -> dict[str, int]:
     except IntegrityError as exc:
         raise ArchiveImportError([f"The archive is inconsistent: {exc}"]) from exc
     return counts
+
+
+def _fill_template(text: str, values: dict, references: tuple[str, ...]) -> str:
+    for name in references:
+        token = "{" + name + "}"
+        if token in text:
+            if values.get(f"{name}_id") is None:
+                raise ArchiveImportError([f"“{text}” refers to an empty {name}."])
+            text = text.replace(token, str(values[f"{name}_id"]))
+    return text
 
 
 def _restore_automatic_dates(collection: Collection, rows, created) -> None:

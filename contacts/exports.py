@@ -165,6 +165,9 @@ class Collection:
     model: type[models.Model]
     references: dict[str, str] = field(default_factory=dict)  # FK field -> collection
     many: dict[str, str] = field(default_factory=dict)  # M2M field -> collection
+    # Text fields that embed the ids of the row's own foreign keys ("thank_you:42"):
+    # archived as templates ("thank_you:{source_interaction}") and rebuilt with new ids.
+    id_templates: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def fields(self) -> list[models.Field]:
         """The columns archived: every concrete field but the id and the owner."""
@@ -212,6 +215,9 @@ def archive_collections() -> list[Collection]:
                 "commitment": "commitments",
                 "source_interaction": "interactions",
             },
+            id_templates={
+                "dedupe_key": ("commitment", "source_interaction", "resource", "contact")
+            },
         ),
         Collection("quiet_periods", QuietPeriod, references={"contact": "contacts"}),
         Collection("message_templates", MessageTemplate),
@@ -220,6 +226,20 @@ def archive_collections() -> list[Collection]:
 
 # Preferences travel too, except the secret calendar token: a new account gets its own.
 PREFERENCES_EXCLUDED = {"id", "user", "calendar_token"}
+
+
+def id_template(text: str, row: dict, references: tuple[str, ...]) -> str:
+    """Replace each ":<digits>" part of `text` that is the id of one of the row's
+    foreign keys by "{<field>}"; other parts stay as they are."""
+    parts = text.split(":")
+    for i, part in enumerate(parts[1:], start=1):
+        if not part.isdigit():
+            continue
+        for name in references:
+            if row.get(f"{name}_id") == int(part):
+                parts[i] = "{" + name + "}"
+                break
+    return ":".join(parts)
 
 
 def _json_value(value):
@@ -275,6 +295,8 @@ def build_archive(user, *, include_confidential: bool = False, now: datetime | N
                     item[f.name] = None if value is None else refs[target][value]
                 elif f.name == "confidential_notes" and not include_confidential:
                     item[f.name] = ""
+                elif f.name in collection.id_templates and value:
+                    item[f.name] = id_template(value, row, collection.id_templates[f.name])
                 else:
                     item[f.name] = _json_value(value)
             for name, linked in many_values.items():

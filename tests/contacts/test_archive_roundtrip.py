@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from contacts.archive_import import ArchiveImportError, archive_import
 from contacts.exports import archive_collections, build_archive, write_archive
 from contacts.models import Contact
-from followups.models import CommitmentStatus, FollowUpKind, FollowUpStatus, Preferences
+from followups.models import CommitmentStatus, FollowUp, FollowUpKind, FollowUpStatus, Preferences
 from interactions.choices import Channel, Direction, Value
 from tests.factories import (
     AttendanceFactory,
@@ -88,7 +88,7 @@ def build_network(owner) -> None:
         contact=jane,
         kind=FollowUpKind.COMMITMENT,
         commitment=commitment,
-        dedupe_key="commitment:x",
+        dedupe_key=f"commitment:{commitment.pk}",
     )
     FollowUpFactory(
         owner=owner,
@@ -98,7 +98,7 @@ def build_network(owner) -> None:
         status=FollowUpStatus.SNOOZED,
         snoozed_until=date(2026, 12, 3),
         source_interaction=interaction,
-        dedupe_key="share:y",
+        dedupe_key=f"share:{resource.pk}:{omar.pk}",
     )
     QuietPeriodFactory(owner=owner, contact=None, reason="Vacation")
     QuietPeriodFactory(owner=owner, contact=omar, reason="On call")
@@ -135,6 +135,27 @@ def test_it_round_trips_everything_into_a_new_account(alice):
     assert Preferences.for_user(carol).time_zone == "America/Montreal"
     assert Preferences.for_user(carol).calendar_token != Preferences.for_user(alice).calendar_token
     assert Contact.objects.for_user(alice).count() == 2  # the source is untouched
+
+
+def test_it_rebuilds_dedupe_keys_with_the_new_ids(alice):
+    """The rules find their follow-ups by keys made of ids ("thank_you:42"): after a
+    restore they must name the new rows, or every rule would fire a second time."""
+    build_network(alice)
+    archive = build_archive(alice)
+    assert {f["dedupe_key"] for f in archive["followups"]} == {
+        "commitment:{commitment}",
+        "share:{resource}:{contact}",
+    }
+    carol = UserFactory(username="carol")
+    archive_import(owner=carol, data=archive)
+    keys = {
+        f.kind: (f.dedupe_key, f)
+        for f in FollowUp.objects.for_user(carol).select_related("commitment")
+    }
+    key, followup = keys[FollowUpKind.COMMITMENT]
+    assert key == f"commitment:{followup.commitment_id}"
+    key, followup = keys[FollowUpKind.SHARE]
+    assert key == f"share:{followup.resource_id}:{followup.contact_id}"
 
 
 def test_it_archives_every_foreign_key_as_a_reference():
