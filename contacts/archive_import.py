@@ -192,8 +192,8 @@ def archive_import(*, owner, data) -> dict[str, int]:
     return counts
 
 
-def _fill_template(text: str, values: dict, references: tuple[str, ...]) -> str:
-    for name in references:
+def _fill_template(text: str, values: dict, references: dict[str, tuple[str, ...]]) -> str:
+    for name in references.get("*", ()):
         token = "{" + name + "}"
         if token in text:
             if values.get(f"{name}_id") is None:

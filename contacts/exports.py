@@ -167,7 +167,7 @@ class Collection:
     many: dict[str, str] = field(default_factory=dict)  # M2M field -> collection
     # Text fields that embed the ids of the row's own foreign keys ("thank_you:42"):
     # archived as templates ("thank_you:{source_interaction}") and rebuilt with new ids.
-    id_templates: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    id_templates: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
     def fields(self) -> list[models.Field]:
         """The columns archived: every concrete field but the id and the owner."""
@@ -215,27 +215,43 @@ def archive_collections() -> list[Collection]:
                 "commitment": "commitments",
                 "source_interaction": "interactions",
             },
-            id_templates={
-                "dedupe_key": ("commitment", "source_interaction", "resource", "contact")
-            },
+            # The keys followups.rules writes (key_for): kind, then the ids it names.
+            id_templates={"dedupe_key": FOLLOWUP_KEY_PARTS},
         ),
         Collection("quiet_periods", QuietPeriod, references={"contact": "contacts"}),
         Collection("message_templates", MessageTemplate),
     ]
 
 
+FOLLOWUP_KEY_PARTS = {
+    "thank_you": ("source_interaction",),
+    "reply": ("source_interaction",),
+    "check_in": ("source_interaction",),
+    "intro_check": ("source_interaction",),
+    "commitment": ("commitment",),
+    "nudge": ("commitment",),
+    "share": ("resource", "contact"),
+    "*": ("commitment", "source_interaction", "resource", "contact"),
+}
+
 # Preferences travel too, except the secret calendar token: a new account gets its own.
 PREFERENCES_EXCLUDED = {"id", "user", "calendar_token"}
 
 
-def id_template(text: str, row: dict, references: tuple[str, ...]) -> str:
+def id_template(text: str, row: dict, references: dict[str, tuple[str, ...]]) -> str:
     """Replace each ":<digits>" part of `text` that is the id of one of the row's
-    foreign keys by "{<field>}"; other parts stay as they are."""
+    foreign keys by "{<field>}"; other parts stay as they are. `references` names, per
+    key prefix, the field each part is expected to be (ids of different tables can be
+    equal, so position decides first), and under "*" the fields to try otherwise."""
     parts = text.split(":")
+    expected = references.get(parts[0], ())
     for i, part in enumerate(parts[1:], start=1):
         if not part.isdigit():
             continue
-        for name in references:
+        candidates = ([expected[i - 1]] if i <= len(expected) else []) + list(
+            references.get("*", ())
+        )
+        for name in candidates:
             if row.get(f"{name}_id") == int(part):
                 parts[i] = "{" + name + "}"
                 break
