@@ -4,8 +4,10 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils import timezone
 
 from contacts.models import Contact
+from followups.rules import ask_warning, refresh_contact
 from interactions.choices import Channel, Direction, Purpose, Value
 from interactions.models import Attendance, Event, Interaction
 
@@ -44,7 +46,12 @@ def interaction_log(
         event=event,
         resource=resource,
     )
-    # The follow-up engine hooks in here: followups.rules.refresh_contact(contact).
+    # Close what it answers (a thank-you, a reply, a check-in), clear stale, update
+    # pacing, open what it causes: same transaction, so the dashboard is right at once.
+    now = timezone.now()
+    refresh_contact(contact, now=now)
+    # Not stored: the view shows it once ("give before you ask").
+    interaction.reciprocity_warning = ask_warning(contact, now=now) if value == Value.ASK else None
     return interaction
 
 
