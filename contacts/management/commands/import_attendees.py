@@ -2,8 +2,10 @@ import json
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from contacts.importers.columns import has_identity
 from contacts.importers.planning import count_rows
 from contacts.importers.reading import ImportFileError, open_table
 from contacts.importers.services import (
@@ -28,6 +30,16 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file.")
+        try:
+            # Read the file first: an unreadable one is refused before anything else.
+            with open(path, "rb") as handle:
+                open_table(
+                    opener_for_upload(File(handle, name=path.name)),
+                    file_name=path.name,
+                    size=path.stat().st_size,
+                )
+        except ImportFileError as exc:
+            raise CommandError(f"{path.name}: {exc}") from exc
         try:
             user = get_user_model().objects.get(username=owner)
         except get_user_model().DoesNotExist as exc:
@@ -59,10 +71,6 @@ class Command(BaseCommand):
             self.stdout.write(f"  row {error['row']}: {error['message']}")
 
     def _plan(self, path: Path, user) -> dict:
-        from django.core.files import File
-
-        from contacts.importers.columns import has_identity
-
         with open(path, "rb") as handle:
             table = open_table(
                 opener_for_upload(File(handle, name=path.name)),
