@@ -106,9 +106,7 @@ class ImportBatchAdmin(admin.ModelAdmin):
                 view(self.preview_view),
                 name="contacts_importbatch_preview",
             ),
-            path(
-                "<int:pk>/commit/", view(self.commit_view), name="contacts_importbatch_commit"
-            ),
+            path("<int:pk>/commit/", view(self.commit_view), name="contacts_importbatch_commit"),
             *super().get_urls(),
         ]
 

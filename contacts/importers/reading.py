@@ -312,8 +312,9 @@ def _vcard_cells(card) -> dict[str, str]:
         cells.update(
             {
                 "First Name": _clean(n.given),
-                "Middle Name": _clean(" ".join(n.additional) if isinstance(n.additional, list)
-                                      else n.additional),
+                "Middle Name": _clean(
+                    " ".join(n.additional) if isinstance(n.additional, list) else n.additional
+                ),
                 "Last Name": _clean(" ".join(n.family) if isinstance(n.family, list) else n.family),
                 "Prefix": _clean(" ".join(n.prefix) if isinstance(n.prefix, list) else n.prefix),
                 "Suffix": _clean(" ".join(n.suffix) if isinstance(n.suffix, list) else n.suffix),

@@ -11,7 +11,13 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.importers.columns import VCARD_MAPPING, guess_mapping, has_identity, header_signature
+from contacts.importers.columns import (
+    VCARD_MAPPING,
+    guess_mapping,
+    has_identity,
+    header_signature,
+    normalise_header,
+)
 from contacts.importers.planning import CHUNK_SIZE, CREATE, MERGE, Planner, RowPlan, chunked
 from contacts.importers.reading import ImportFileError, Opener, Table, open_table
 from contacts.models import ColumnMapping, Contact, ImportBatch, ImportedRecord, ImportStatus
@@ -51,7 +57,12 @@ def mapping_for(table: Table, *, owner) -> dict[str, str]:
         .first()
     )
     if remembered is not None:
-        return {h: f for h, f in remembered.mapping.items() if h in table.headers}
+        # Same columns, perhaps in another order or case: match headers by their
+        # normalised names.
+        fields = {normalise_header(h): f for h, f in remembered.mapping.items()}
+        return {
+            h: fields[normalise_header(h)] for h in table.headers if normalise_header(h) in fields
+        }
     return guess_mapping(table.headers)
 
 
@@ -60,9 +71,7 @@ def event_get_or_create(*, owner, name: str) -> Event:
     return event or Event.objects.create(owner=owner, name=name.strip())
 
 
-def import_start(
-    *, owner, created_by, upload: File, event: Event | None = None
-) -> ImportBatch:
+def import_start(*, owner, created_by, upload: File, event: Event | None = None) -> ImportBatch:
     """Read the upload far enough to know it can be imported, then keep it for the
     preview. A file that cannot be read raises ImportFileError and nothing is stored."""
     table = open_table(opener_for_upload(upload), file_name=upload.name, size=upload.size)
@@ -184,9 +193,7 @@ def _commit_rows(batch: ImportBatch, chunk_size: int) -> None:
         processed += len(plans)
         cache.set(progress_key(batch.pk), processed, 3600)
     if planner.role_upgrades:
-        Attendance.objects.filter(pk__in=planner.role_upgrades).update(
-            role=AttendanceRole.SPEAKER
-        )
+        Attendance.objects.filter(pk__in=planner.role_upgrades).update(role=AttendanceRole.SPEAKER)
     batch.status = ImportStatus.COMMITTED
     batch.committed_at = timezone.now()
     batch.total_rows = batch.processed_rows = processed
@@ -225,7 +232,9 @@ def apply_chunk(batch: ImportBatch, plans: list[RowPlan]) -> dict[int, int]:
         )
     if fields:
         Contact.objects.bulk_update(
-            [p.contact for p in merges if p.fills], sorted(fields), batch_size=chunk_size_for(fields)
+            [p.contact for p in merges if p.fills],
+            sorted(fields),
+            batch_size=chunk_size_for(fields),
         )
     attendance_ids: dict[int, int] = {}
     if batch.event_id:
