@@ -127,6 +127,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Uploads (attendee lists): refuse big files early.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Imports with more rows than this run on the worker, with a progress bar.
+IMPORT_ASYNC_ROWS = env_int("IMPORT_ASYNC_ROWS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
