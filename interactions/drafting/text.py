@@ -143,6 +143,8 @@ def mentions(fact: str, text: str, *, text_keys: list[str] | None = None) -> boo
     fact_keys = concepts(fact, keep_generic=False)
     if not fact_keys:
         return False
+    if _shares_proper_noun(fact, text):
+        return True
     keys = text_keys if text_keys is not None else concepts(text)
     key_set = set(keys)
     found = sum(1 for key in fact_keys if _present(key, key_set, keys))
@@ -151,6 +153,16 @@ def mentions(fact: str, text: str, *, text_keys: list[str] | None = None) -> boo
     if len(fact_keys) <= 6:
         return found >= math.ceil(len(fact_keys) * 0.6)
     return found >= 2
+
+
+def _shares_proper_noun(fact: str, text: str) -> bool:
+    """A place or name (“Lisbon”, “ESC”) capitalised in both is a mention on its own."""
+    names = {
+        word
+        for index, word in enumerate(re.findall(r"[A-Za-z][A-Za-z\-]+", fact))
+        if index > 0 and word[0].isupper() and len(word) >= 3 and word.lower() not in STOPWORDS
+    }
+    return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for name in names)
 
 
 def mentions_name(name: str, text: str) -> bool:
@@ -176,8 +188,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for boundary in _BOUNDARY_RE.finditer(text):
         before = text[start : boundary.start()].split()
-        last_word = before[-1].lower().rstrip(".") if before else ""
-        if "\n" not in boundary.group() and last_word in _ABBREVIATIONS:
+        last_word = before[-1].lower().strip("(\"'“‘").rstrip(".") if before else ""
+        is_initials = re.fullmatch(r"(?:[a-z]\.){0,2}[a-z]", last_word) is not None
+        if "\n" not in boundary.group() and (last_word in _ABBREVIATIONS or is_initials):
             continue
         end = boundary.start() + len(boundary.group().rstrip())
         if text[start:end].strip():

@@ -72,7 +72,9 @@ def test_it_accepts_a_shared_interest_in_other_words():
 
 
 def test_it_accepts_the_place_you_met():
-    assert check_generic("Great to talk in Lisbon at the Heart Rhythm Congress!", make_facts()) == []
+    assert (
+        check_generic("Great to talk in Lisbon at the Heart Rhythm Congress!", make_facts()) == []
+    )
 
 
 def test_it_accepts_a_mutual_connection_by_last_name():
@@ -112,7 +114,11 @@ def test_it_does_not_check_an_empty_draft():
     "fact, text, expected",
     [
         ("remote patient monitoring", "telehealth monitering for patients", True),
-        ("AI for triage in the emergency department", "your machine learning work on ED triage", True),
+        (
+            "AI for triage in the emergency department",
+            "your machine learning work on ED triage",
+            True,
+        ),
         ("pediatric kidney disease", "renal care for children", True),
         ("remote patient monitoring", "patient satisfaction surveys", False),
         ("Cardiology Summit 2026", "the summit", False),
@@ -134,7 +140,10 @@ def test_it_flags_a_linkedin_first_note_over_300_characters_from_the_limit_on():
 
 
 def test_it_allows_a_short_linkedin_note():
-    assert check_length("Loved your talk in Lisbon.", channel=Channel.LINKEDIN, first_message=True) == []
+    assert (
+        check_length("Loved your talk in Lisbon.", channel=Channel.LINKEDIN, first_message=True)
+        == []
+    )
 
 
 def test_it_is_stricter_for_a_first_email_than_a_later_one():
