@@ -15,6 +15,7 @@ from followups.models import FollowUp
 from interactions.choices import Channel, Direction, Purpose, Value
 from interactions.drafting import check_draft, gather_facts, mentioned_facts
 from interactions.drafting.forms import PURPOSE_VALUE, DraftForm, LogSentForm, MessageTemplateForm
+from interactions.drafting.lexicon import lookup
 from interactions.drafting.message_templates import (
     BUILT_IN,
     BUILT_IN_BY_KEY,
@@ -56,13 +57,30 @@ def _findings_context(contact, facts, data: dict) -> dict:
     )
     warnings = [f for f in findings if f.is_warning]
     return {
-        "findings": [{"finding": f, "label": KIND_LABELS.get(f.kind, f.kind)} for f in findings],
+        "findings": _display_items(body, findings),
         "warning_count": len(warnings),
         "segments": segments(body, findings),
         "mentioned": mentioned_facts(body, facts) if body.strip() else [],
         "mailto": mailto(contact.email, subject, body),
         "body": body,
     }
+
+
+def _display_items(body: str, findings) -> list[dict]:
+    """One row per finding, except jargon: one row listing every term and its plain
+    alternative, so ten terms do not push everything else off the screen."""
+    items, jargon = [], None
+    for finding in findings:
+        if finding.kind == "jargon":
+            term = body[finding.start : finding.end]
+            entry = lookup(term)
+            if jargon is None:
+                jargon = {"finding": finding, "label": KIND_LABELS["jargon"], "terms": []}
+                items.append(jargon)
+            jargon["terms"].append((term, entry.plain if entry else finding.suggestion))
+        else:
+            items.append({"finding": finding, "label": KIND_LABELS.get(finding.kind, finding.kind)})
+    return items
 
 
 def _page_context(request, contact, facts, form, followup, chosen) -> dict:
