@@ -3,8 +3,10 @@
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from contacts.models import Contact
+from followups.rules import ask_warning, refresh_contact
 from interactions.choices import Direction, Purpose, Value
 from interactions.models import Event, Interaction
 
@@ -43,5 +45,10 @@ def interaction_log(
         event=event,
         resource=resource,
     )
-    # The follow-up engine hooks in here: followups.rules.refresh_contact(contact).
+    # Close what it answers (a thank-you, a reply, a check-in), clear stale, update
+    # pacing, open what it causes: same transaction, so the dashboard is right at once.
+    now = timezone.now()
+    refresh_contact(contact, now=now)
+    # Not stored: the view shows it once ("give before you ask").
+    interaction.reciprocity_warning = ask_warning(contact, now=now) if value == Value.ASK else None
     return interaction

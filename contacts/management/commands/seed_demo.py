@@ -1,7 +1,10 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
-from contacts.demo import seed_demo
+from contacts.demo import _demo_usernames, seed_demo
+from followups.rules import run_rules
 
 
 class Command(BaseCommand):
@@ -20,7 +23,13 @@ class Command(BaseCommand):
             )
         if users < 1 or contacts < 0:
             raise CommandError("--users must be at least 1 and --contacts not negative.")
-        result = seed_demo(users=users, contacts=contacts, seed=seed)
+        now = timezone.now()
+        result = seed_demo(users=users, contacts=contacts, seed=seed, now=now)
+        # Derive the follow-ups (thank-yous, shares, promises, nudges, replies,
+        # check-ins) so the dashboard has something to show at once.
+        demo_users = get_user_model().objects.filter(username__in=_demo_usernames(users))
+        for user in demo_users.order_by("pk"):
+            run_rules(user, now=now)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded {result.users} user(s), {result.contacts} contacts, "
