@@ -2,6 +2,7 @@
 safe defaults for the embedded local run: SQLite, kombu's filesystem broker and
 email written to files, all under var/."""
 
+import logging
 from pathlib import Path
 
 import dj_database_url
@@ -247,6 +248,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
+# Python warnings go through logging too, so that production stderr stays one JSON
+# object a line.
+logging.captureWarnings(LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
