@@ -91,8 +91,6 @@ DATABASES = {
         conn_health_checks=env_bool("DB_HEALTH_CHECKS", True),
     )
 }
-# A request that writes several rows writes all of them or none.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several processes (web, worker) share the file: wait for locks instead of failing.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

@@ -22,4 +22,5 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("", include("interactions.urls")),
     path("", include("followups.urls")),
+    path("", include("followups.digest_urls")),
 ]

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from followups.models import Preferences
+from followups.models import FollowUp, FollowUpKind, FollowUpStatus, Preferences
 from interactions.choices import Channel, Direction, Purpose, Value
 from interactions.models import Interaction
 from interactions.quicklog import QuickLogForm
@@ -128,3 +128,27 @@ def test_it_can_be_fixed_to_one_contact_for_the_contact_page(alice_client, alice
     assert 'type="hidden" name="contact"' in html
     form = QuickLogForm(user=alice, today=date(2026, 3, 4), contact=contact)
     assert form.fixed_contact == contact
+
+
+def test_it_opens_the_thank_you_a_meeting_calls_for(alice_client, alice):
+    contact = ContactFactory(owner=alice)
+    alice_client.post(URL, data(contact, channel=Channel.IN_PERSON), headers=HX)
+    followup = FollowUp.objects.get(contact=contact)
+    assert followup.kind == FollowUpKind.THANK_YOU
+    agenda = alice_client.get("/", headers={**HX, "HX-Target": "agenda"})
+    assert f'id="row-{contact.pk}"' in agenda.content.decode()
+
+
+def test_it_closes_the_thank_you_it_answers(alice_client, alice):
+    contact = ContactFactory(owner=alice)
+    meeting = data(contact, channel=Channel.IN_PERSON, occurred_on="2026-03-03")
+    alice_client.post(URL, meeting, headers=HX)
+    thanks = data(
+        contact,
+        channel=Channel.EMAIL,
+        direction=Direction.OUTBOUND,
+        purpose=Purpose.THANK_YOU,
+    )
+    alice_client.post(URL, thanks, headers=HX)
+    followup = FollowUp.objects.get(contact=contact, kind=FollowUpKind.THANK_YOU)
+    assert followup.status == FollowUpStatus.DONE
