@@ -65,9 +65,8 @@ class TestList:
         for user, size in ((alice, 3), (bob, 12)):
             build_network(user, size)
             client.force_login(user)
-            # session, user, savepoint, preferences, count, topics, events, page,
-            # interests, release (requests are atomic)
-            with django_assert_num_queries(10):
+            # session, user, preferences, count, topics, events, page, interests
+            with django_assert_num_queries(8):
                 assert client.get(url("contact_list"), params).status_code == 200
 
 
@@ -88,7 +87,7 @@ class TestDetail:
         for user, size in ((alice, 2), (bob, 10)):
             hub = build_network(user, size)[0]
             client.force_login(user)
-            with django_assert_num_queries(14):
+            with django_assert_num_queries(12):
                 assert client.get(hub.get_absolute_url()).status_code == 200
 
 
