@@ -35,6 +35,7 @@ from contacts.selectors import (
     filter_contacts,
 )
 from followups.models import Preferences
+from interactions.quicklog import QuickLogForm
 
 PER_PAGE = 25
 UNDO_SESSION_KEY = "contacts_undo_archive"
@@ -199,11 +200,12 @@ def contacts_restore(request):
 @require_GET
 def contact_detail(request, pk: int):
     page = contact_page(request.user, pk, now=timezone.now())
-    return render(
-        request,
-        "contacts/contact_detail.html",
-        {"nav": "contacts", "page": page, "contact": page.contact},
-    )
+    context = {"nav": "contacts", "page": page, "contact": page.contact}
+    if not page.contact.is_archived:
+        context["quicklog"] = QuickLogForm(
+            user=request.user, today=page.today, contact=page.contact
+        )
+    return render(request, "contacts/contact_detail.html", context)
 
 
 def _save_contact(request, form: ContactForm, contact: Contact | None):
