@@ -92,8 +92,6 @@ DATABASES = {
         conn_health_checks=env_bool("DB_HEALTH_CHECKS", True),
     )
 }
-# A request that writes several rows writes all of them or none.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several processes (web, worker) share the file: wait for locks instead of failing.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +128,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Uploads (attendee lists): refuse big files early.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Imports with more rows than this run on the worker, with a progress bar.
+IMPORT_ASYNC_ROWS = env_int("IMPORT_ASYNC_ROWS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
