@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -12,6 +12,7 @@ from contacts.archive_import import ArchiveImportError, archive_import
 from contacts.exports import archive_collections, build_archive, write_archive
 from contacts.models import Contact
 from followups.models import CommitmentStatus, FollowUp, FollowUpKind, FollowUpStatus, Preferences
+from followups.rules import run_rules
 from interactions.choices import Channel, Direction, Value
 from tests.factories import (
     AttendanceFactory,
@@ -156,6 +157,27 @@ def test_it_rebuilds_dedupe_keys_with_the_new_ids(alice):
     assert key == f"commitment:{followup.commitment_id}"
     key, followup = keys[FollowUpKind.SHARE]
     assert key == f"share:{followup.resource_id}:{followup.contact_id}"
+
+
+def test_it_restores_an_account_the_rules_find_up_to_date(alice):
+    """Run the rules, archive, restore, run them again: nothing new in either account."""
+    build_network(alice)
+    now = datetime(2026, 10, 4, 9, tzinfo=UTC)
+    InteractionFactory(
+        owner=alice,
+        contact=Contact.objects.get(first_name="Omar"),
+        occurred_at=now - timedelta(hours=20),
+        channel=Channel.CALL,
+    )
+    assert run_rules(alice, now=now).created[FollowUpKind.THANK_YOU] == 1
+    carol = UserFactory(username="carol")
+    archive_import(owner=carol, data=build_archive(alice, include_confidential=True))
+    before = FollowUp.objects.for_user(carol).count()
+
+    report = run_rules(carol, now=now)
+
+    assert report.created_total == 0
+    assert FollowUp.objects.for_user(carol).count() == before
 
 
 def test_it_archives_every_foreign_key_as_a_reference():
