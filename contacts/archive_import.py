@@ -4,7 +4,7 @@ All or nothing: the archive is checked row by row first, then written in one
 transaction; any problem leaves the account as it was and says where it is."""
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 
 from contacts.exports import (
     ARCHIVE_FORMAT,
@@ -53,6 +53,8 @@ def _clean_value(model_field: models.Field, value, where: str, errors: list[str]
     try:
         if value is None and not model_field.null:
             raise ValidationError("may not be empty")
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError("contains a NUL character")
         python_value = model_field.to_python(value)
         if python_value is not None:
             model_field.validate(python_value, None)
@@ -187,7 +189,7 @@ def archive_import(*, owner, data) -> dict[str, int]:
                 for name, value in preference_values.items():
                     setattr(preferences, name, value)
                 preferences.save()
-    except IntegrityError as exc:
+    except (IntegrityError, DataError) as exc:
         raise ArchiveImportError([f"The archive is inconsistent: {exc}"]) from exc
     return counts
 

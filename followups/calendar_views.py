@@ -12,12 +12,16 @@ from followups.calendar import build_calendar
 from followups.models import Preferences, new_calendar_token
 
 
+TOKEN_MAX_LENGTH = Preferences._meta.get_field("calendar_token").max_length
+
+
 @login_not_required
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    # The URL only admits token characters (no NUL, which PostgreSQL refuses).
     preferences = (
         Preferences.objects.select_related("user").filter(calendar_token=token).first()
-        if token
+        if 0 < len(token) <= TOKEN_MAX_LENGTH
         else None
     )
     if preferences is None or not preferences.user.is_active:
