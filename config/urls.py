@@ -23,5 +23,6 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("", include("interactions.urls")),
     path("", include("followups.urls")),
+    path("", include("followups.digest_urls")),
     path("", include("followups.calendar_urls")),
 ]

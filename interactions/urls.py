@@ -1,6 +1,7 @@
 from django.urls import path
 
 from interactions import views
+from interactions.drafting import views as drafting_views
 
 urlpatterns = [
     path("events/", views.event_list, name="event_list"),
@@ -19,4 +20,19 @@ urlpatterns = [
         views.attendance_prep,
         name="event_attendance_prep",
     ),
+    # Draft helper (interactions/drafting/)
+    path("contacts/<int:pk>/draft/", drafting_views.draft, name="draft"),
+    path("contacts/<int:pk>/draft/check/", drafting_views.draft_check, name="draft_check"),
+    path("contacts/<int:pk>/draft/log/", drafting_views.draft_log, name="draft_log"),
+    path("drafts/templates/", drafting_views.template_list, name="draft_template_list"),
+    path("drafts/templates/new/", drafting_views.template_create, name="draft_template_create"),
+    path(
+        "drafts/templates/<int:pk>/", drafting_views.template_update, name="draft_template_update"
+    ),
+    path(
+        "drafts/templates/<int:pk>/delete/",
+        drafting_views.template_delete,
+        name="draft_template_delete",
+    ),
+    # End of draft helper
 ]
