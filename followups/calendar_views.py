@@ -11,7 +11,6 @@ from django.views.decorators.http import require_GET, require_POST
 from followups.calendar import build_calendar
 from followups.models import Preferences, new_calendar_token
 
-
 TOKEN_MAX_LENGTH = Preferences._meta.get_field("calendar_token").max_length
 
 
