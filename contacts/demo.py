@@ -435,6 +435,18 @@ def _seed_network(user, rng: random.Random, count: int, now: datetime, per_conta
                 kept_on_time=True,
             )
         )
+    # A promise made to the user, well past due: the rules turn it into a gentle nudge.
+    for person in people[14:15]:
+        commitments.append(
+            Commitment(
+                owner=user,
+                contact=person,
+                direction=CommitmentDirection.THEY_OWE,
+                description="Send me the department's referral guidelines",
+                promised_on=(now - timedelta(days=30)).date(),
+                due_on=(now - timedelta(days=14)).date(),
+            )
+        )
     Commitment.objects.bulk_create(commitments)
     if len(people) >= 4:
         Connection.objects.bulk_create(
