@@ -18,7 +18,15 @@ def production_env(tmp_path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"TESTING", "DEBUG", "LOG_FORMAT", "DATABASE_URL", "REDIS_URL"}
+        if key
+        not in {
+            "TESTING",
+            "DEBUG",
+            "LOG_FORMAT",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser fixture for its own thread
+        }
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
