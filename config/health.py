@@ -22,7 +22,7 @@ def broker_status() -> str:
 
     try:
         with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=1)
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, timeout=1)
         return "ok"
     except Exception as exc:  # noqa: BLE001 - reported, not raised
         return f"error: {exc.__class__.__name__}"

@@ -2,6 +2,7 @@
 safe defaults for the embedded local run: SQLite, kombu's filesystem broker and
 email written to files, all under var/."""
 
+import logging
 from pathlib import Path
 
 import dj_database_url
@@ -88,7 +89,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'rapport.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("DB_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -127,6 +128,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Uploads (attendee lists): refuse big files early.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Imports with more rows than this run on the worker, with a progress bar.
+IMPORT_ASYNC_ROWS = env_int("IMPORT_ASYNC_ROWS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -245,6 +248,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
+# Python warnings go through logging too, so that production stderr stays one JSON
+# object a line.
+logging.captureWarnings(LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

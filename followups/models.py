@@ -296,6 +296,9 @@ class FollowUp(OwnedModel):
 
 class DigestStatus(models.TextChoices):
     CLAIMED = "claimed", "Claimed"
+    # Handed to the mail server: never sent again automatically, even if the worker
+    # died before recording the outcome (a missing email beats a duplicate).
+    SENDING = "sending", "Being sent"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     EMPTY = "empty", "Nothing to send"

@@ -41,6 +41,22 @@ def urgency(due_on: date, today: date) -> str:
     return "soon"
 
 
+def due_in_words(due_on: date, today: date) -> str:
+    """“3 days overdue”, “due today”, “due tomorrow”, “due Friday”, “due 12 Mar”."""
+    days = (due_on - today).days
+    if days < -1:
+        return f"{-days} days overdue"
+    if days == -1:
+        return "due yesterday"
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "due tomorrow"
+    if days < 7:
+        return f"due {due_on:%A}"
+    return f"due {due_on.day} {due_on:%b}"
+
+
 def followup_phrase(followup: FollowUp) -> str:
     """A few words for one follow-up, so several can be joined in one row."""
     kind = followup.kind
@@ -76,6 +92,16 @@ class AgendaRow:
     section: str
     due_on: date
     urgency: str
+    due_words: str = ""
+
+    @property
+    def kinds(self) -> set[str]:
+        return {f.kind for f in self.followups}
+
+    @property
+    def can_log_outbound(self) -> bool:
+        """Rows whose “done” is a message you sent: offer to log it in the same step."""
+        return bool(self.kinds & {FollowUpKind.THANK_YOU, FollowUpKind.SHARE})
 
     @property
     def headline(self) -> str:
@@ -118,6 +144,13 @@ class Agenda:
 
     def section(self, key: str) -> AgendaSection:
         return next(s for s in self.sections if s.key == key)
+
+    def row_for(self, contact_id: int) -> AgendaRow | None:
+        for section in self.sections:
+            for row in section.rows:
+                if row.contact.pk == contact_id:
+                    return row
+        return None
 
 
 def agenda_followups(user, today: date):
@@ -171,6 +204,7 @@ def group_into_rows(followups, today: date) -> list[AgendaRow]:
                 section=KIND_SECTION[lead.kind],
                 due_on=due_on,
                 urgency=urgency(due_on, today),
+                due_words=due_in_words(due_on, today),
             )
         )
     rows.sort(key=lambda r: (r.due_on, r.contact.last_name, r.contact.first_name, r.contact.pk))

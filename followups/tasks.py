@@ -10,7 +10,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from contacts.models import Contact
-from followups import rules
+from followups import digest, rules
 
 logger = logging.getLogger(__name__)
 
@@ -69,3 +69,23 @@ def enqueue_after_commit(task, *args) -> None:
             logger.warning("Broker unavailable: %s%s not queued", task.name, args)
 
     transaction.on_commit(send)
+
+
+# ---- Daily digest ---------------------------------------------------------------
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError,),
+    retry_backoff=30,
+    retry_backoff_max=300,
+    max_retries=3,
+    # A run longer than the 15-minute beat interval is fine (claims keep runs apart),
+    # but one stuck for an hour is not.
+    soft_time_limit=3000,
+    time_limit=3300,
+)
+def send_due_digests() -> str:
+    """Beat runs this every 15 minutes. Exactly-once lives in the database claims, so
+    overlapping runs, retries and redeliveries send nothing twice."""
+    return str(digest.send_due_digests())

@@ -1,17 +1,113 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""The dashboard: today's list, worked through in place. Each row action answers an HTMX
+request with the changed row plus out-of-band section counts, and a plain form post
+with a redirect back to the list."""
 
-from followups.models import FollowUp, Preferences
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from contacts.models import Contact
+from contacts.ownership import get_owned_or_404
+from followups.forms import DismissForm, DoneForm, RowForm, SnoozeForm, snooze_choices
+from followups.models import Preferences
+from followups.selectors import build_agenda
+from followups.services import followups_dismiss, followups_done, followups_snooze
+from interactions.quicklog import QuickLogForm
+
+PAGE = "followups/dashboard.html"
+
+
+def _today(request: HttpRequest):
+    return Preferences.for_user(request.user).local_today()
+
+
+def _context(request: HttpRequest, today, **extra) -> dict:
+    agenda = build_agenda(request.user, today=today)
+    return {
+        "agenda": agenda,
+        "today": today,
+        "snooze": snooze_choices(today),
+        "nav": "today",
+        **extra,
+    }
 
 
 @require_GET
-def dashboard(request):
-    preferences = Preferences.for_user(request.user)
-    today = preferences.local_today()
-    followups = (
-        FollowUp.objects.for_user(request.user)
-        .actionable(today)
-        .select_related("contact")
-        .order_by("due_on", "id")[:200]
-    )
-    return render(request, "followups/dashboard.html", {"followups": followups, "today": today})
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = _today(request)
+    context = _context(request, today)
+    if request.htmx and request.htmx.target == "agenda":
+        # The quick-log form asks for a fresh list after it records something.
+        return render(request, f"{PAGE}#agenda", context)
+    context["quicklog"] = QuickLogForm(user=request.user, today=today)
+    return render(request, PAGE, context)
+
+
+def _row_action(
+    request: HttpRequest,
+    contact_pk: int,
+    form_class: type[RowForm],
+    act: Callable[[RowForm, list], str],
+) -> HttpResponse:
+    contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
+    today = _today(request)
+    form = form_class(request.POST, user=request.user, contact=contact, today=today)
+    if form.is_valid():
+        outcome = act(form, form.followups())
+        if not request.htmx:
+            messages.success(request, outcome)
+            return redirect("dashboard")
+        context = _context(request, today, contact=contact, outcome=outcome)
+        return render(request, f"{PAGE}#row-outcome", context)
+    error = " ".join(e for errors in form.errors.values() for e in errors)
+    if not request.htmx:
+        messages.error(request, f"{contact.display_name}: {error}")
+        return redirect("dashboard")
+    context = _context(request, today, contact=contact, error=error)
+    context["row"] = context["agenda"].row_for(contact.pk)
+    if context["row"] is None:
+        context["outcome"] = "Nothing left to do for this person today."
+        return render(request, f"{PAGE}#row-outcome", context)
+    return render(request, f"{PAGE}#row-refresh", context)
+
+
+@require_POST
+def row_done(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    def act(form: DoneForm, followups) -> str:
+        interaction = followups_done(
+            followups,
+            user=request.user,
+            now=timezone.now(),
+            log_interaction=form.cleaned_data["log"],
+            note=form.cleaned_data["note"],
+        )
+        name = followups[0].contact.display_name
+        if interaction is not None:
+            return f"Done: {name}. Logged your {interaction.get_channel_display().lower()}."
+        return f"Done: {name}."
+
+    return _row_action(request, contact_pk, DoneForm, act)
+
+
+@require_POST
+def row_snooze(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    def act(form: SnoozeForm, followups) -> str:
+        until = form.cleaned_data["until"]
+        followups_snooze(followups, until=until)
+        name = followups[0].contact.display_name
+        return f"Snoozed {name} until {until:%A} {until.day} {until:%B}."
+
+    return _row_action(request, contact_pk, SnoozeForm, act)
+
+
+@require_POST
+def row_dismiss(request: HttpRequest, contact_pk: int) -> HttpResponse:
+    def act(form: DismissForm, followups) -> str:
+        followups_dismiss(followups)
+        return f"Dismissed: {followups[0].contact.display_name}."
+
+    return _row_action(request, contact_pk, DismissForm, act)

@@ -1,0 +1,154 @@
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from followups.models import FollowUp, FollowUpKind, FollowUpStatus, Preferences
+from interactions.choices import Channel, Direction, Purpose, Value
+from interactions.models import Interaction
+from interactions.quicklog import QuickLogForm
+from tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)
+HX = {"HX-Request": "true"}
+URL = "/log/"
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def data(person, **overrides):
+    return {
+        "contact": person.pk,
+        "channel": Channel.CALL,
+        "direction": Direction.MUTUAL,
+        "purpose": Purpose.MEETING,
+        "value": Value.NEUTRAL,
+        "occurred_on": "2026-03-04",
+        "summary": " Talked about the triage pilot ",
+        **overrides,
+    }
+
+
+def test_it_is_routed_where_the_templates_post(alice_client):
+    assert reverse("quicklog") == URL
+
+
+def test_it_logs_an_interaction_inline_and_tells_the_page(alice_client, alice):
+    contact = ContactFactory(owner=alice)
+    response = alice_client.post(URL, data(contact), headers=HX)
+    assert response.status_code == 200
+    interaction = Interaction.objects.get()
+    assert interaction.owner == alice
+    assert interaction.contact == contact
+    assert interaction.occurred_at == NOW
+    assert interaction.channel == Channel.CALL
+    assert interaction.summary == "Talked about the triage pilot"
+    trigger = json.loads(response.headers["HX-Trigger"])
+    assert trigger["interaction-logged"]["contact"] == contact.pk
+    html = response.content.decode()
+    assert html.lstrip().startswith('<form id="quicklog"')
+    assert "Logged: Phone call with" in html
+
+
+def test_it_places_an_earlier_day_at_local_midday(alice_client, alice):
+    preferences = Preferences.for_user(alice)
+    preferences.time_zone = "America/Toronto"
+    preferences.save()
+    contact = ContactFactory(owner=alice)
+    alice_client.post(URL, data(contact, occurred_on="2026-03-01"), headers=HX)
+    assert Interaction.objects.get().occurred_at == datetime(2026, 3, 1, 17, 0, tzinfo=UTC)
+
+
+def test_it_logs_without_javascript_and_returns_to_the_page(alice_client, alice):
+    contact = ContactFactory(owner=alice)
+    response = alice_client.post(URL, {**data(contact), "next": "/contacts/"})
+    assert response.status_code == 302
+    assert response.url == "/contacts/"
+    assert Interaction.objects.count() == 1
+
+
+def test_it_never_redirects_to_another_site(alice_client, alice):
+    contact = ContactFactory(owner=alice)
+    response = alice_client.post(URL, {**data(contact), "next": "https://evil.example/"})
+    assert response.url == "/"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"occurred_on": "2026-03-05"}, "choose today or earlier"),
+        ({"occurred_on": ""}, "This field is required."),
+        ({"channel": "pigeon"}, "Select a valid choice."),
+        ({"contact": ""}, "This field is required."),
+        (
+            {"awaiting_reply": "on", "direction": Direction.INBOUND},
+            "Only a message you sent can be waiting for a reply.",
+        ),
+    ],
+)
+def test_it_refuses_bad_input_and_writes_nothing(alice_client, alice, overrides, message):
+    contact = ContactFactory(owner=alice)
+    response = alice_client.post(URL, data(contact, **overrides), headers=HX)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "HX-Trigger" not in response.headers
+    assert not Interaction.objects.exists()
+
+
+def test_it_shows_errors_on_its_own_page_without_javascript(alice_client, alice):
+    contact = ContactFactory(owner=alice)
+    response = alice_client.post(URL, data(contact, occurred_on="2026-03-05"))
+    assert response.status_code == 400
+    assert "<h1>Log an interaction</h1>" in response.content.decode()
+
+
+def test_it_checks_ownership(alice, bob_client):
+    contact = ContactFactory(owner=alice)
+    response = bob_client.post(URL, data(contact), headers=HX)
+    assert "Select a valid choice" in response.content.decode()
+    response = bob_client.post(URL, {**data(contact), "fixed_contact": contact.pk})
+    assert response.status_code == 404
+    response = bob_client.get(URL, {"contact": contact.pk})
+    assert response.status_code == 404
+    assert not Interaction.objects.exists()
+
+
+def test_it_can_be_fixed_to_one_contact_for_the_contact_page(alice_client, alice):
+    contact = ContactFactory(owner=alice, first_name="Yara")
+    response = alice_client.get(URL, {"contact": contact.pk})
+    html = response.content.decode()
+    assert f'name="fixed_contact" value="{contact.pk}"' in html
+    assert 'type="hidden" name="contact"' in html
+    form = QuickLogForm(user=alice, today=date(2026, 3, 4), contact=contact)
+    assert form.fixed_contact == contact
+
+
+def test_it_opens_the_thank_you_a_meeting_calls_for(alice_client, alice):
+    contact = ContactFactory(owner=alice)
+    alice_client.post(URL, data(contact, channel=Channel.IN_PERSON), headers=HX)
+    followup = FollowUp.objects.get(contact=contact)
+    assert followup.kind == FollowUpKind.THANK_YOU
+    agenda = alice_client.get("/", headers={**HX, "HX-Target": "agenda"})
+    assert f'id="row-{contact.pk}"' in agenda.content.decode()
+
+
+def test_it_closes_the_thank_you_it_answers(alice_client, alice):
+    contact = ContactFactory(owner=alice)
+    meeting = data(contact, channel=Channel.IN_PERSON, occurred_on="2026-03-03")
+    alice_client.post(URL, meeting, headers=HX)
+    thanks = data(
+        contact,
+        channel=Channel.EMAIL,
+        direction=Direction.OUTBOUND,
+        purpose=Purpose.THANK_YOU,
+    )
+    alice_client.post(URL, thanks, headers=HX)
+    followup = FollowUp.objects.get(contact=contact, kind=FollowUpKind.THANK_YOU)
+    assert followup.status == FollowUpStatus.DONE
