@@ -2,6 +2,7 @@
 safe defaults for the embedded local run: SQLite, kombu's filesystem broker and
 email written to files, all under var/."""
 
+import logging
 from pathlib import Path
 
 import dj_database_url
@@ -91,8 +92,6 @@ DATABASES = {
         conn_health_checks=env_bool("DB_HEALTH_CHECKS", True),
     )
 }
-# A request that writes several rows writes all of them or none.
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Several processes (web, worker) share the file: wait for locks instead of failing.
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +128,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # Uploads (attendee lists): refuse big files early.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Imports with more rows than this run on the worker, with a progress bar.
+IMPORT_ASYNC_ROWS = env_int("IMPORT_ASYNC_ROWS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -247,6 +248,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG or TESTING else "json")
+# Python warnings go through logging too, so that production stderr stays one JSON
+# object a line.
+logging.captureWarnings(LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -19,8 +19,10 @@ urlpatterns = [
         name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("contacts/export/", include("contacts.export_urls")),
     path("contacts/", include("contacts.urls")),
     path("", include("interactions.urls")),
     path("", include("followups.urls")),
     path("", include("followups.digest_urls")),
+    path("", include("followups.calendar_urls")),
 ]

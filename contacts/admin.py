@@ -1,4 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from contacts.models import (
     ColumnMapping,
@@ -7,6 +11,7 @@ from contacts.models import (
     ContactMerge,
     ImportBatch,
     ImportedRecord,
+    ImportStatus,
     Topic,
 )
 
@@ -90,6 +95,81 @@ class ImportBatchAdmin(admin.ModelAdmin):
     search_fields = ["file_name"]
     raw_id_fields = ["event"]
     inlines = [ImportedRecordInline]
+    change_list_template = "admin/contacts/importbatch/change_list.html"
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="contacts_importbatch_upload"),
+            path(
+                "<int:pk>/preview/",
+                view(self.preview_view),
+                name="contacts_importbatch_preview",
+            ),
+            path("<int:pk>/commit/", view(self.commit_view), name="contacts_importbatch_commit"),
+            *super().get_urls(),
+        ]
+
+    def _context(self, request, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "has_view_permission": self.has_view_permission(request),
+            **extra,
+        }
+
+    def upload_view(self, request):
+        """Staff upload a list for any user's network, for a chosen or new event."""
+        from contacts.import_views import start_from_form
+        from contacts.importers.forms import AdminImportUploadForm
+        from contacts.importers.reading import ImportFileError
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = AdminImportUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                batch = start_from_form(
+                    form, owner=form.cleaned_data["owner"], created_by=request.user
+                )
+            except ImportFileError as exc:
+                form.add_error("file", str(exc))
+            else:
+                return redirect("admin:contacts_importbatch_preview", pk=batch.pk)
+        context = self._context(request, form=form, title="Upload an attendee list")
+        return TemplateResponse(
+            request,
+            "admin/contacts/importbatch/upload.html",
+            context,
+            status=400 if form.errors else 200,
+        )
+
+    def preview_view(self, request, pk: int):
+        from contacts.importers.preview import build_preview
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        batch = get_object_or_404(ImportBatch.objects.select_related("event", "owner"), pk=pk)
+        if batch.status != ImportStatus.PREVIEW:
+            return redirect("admin:contacts_importbatch_change", batch.pk)
+        context = self._context(
+            request,
+            batch=batch,
+            preview=build_preview(batch),
+            title=f"Preview: {batch.file_name}",
+        )
+        return TemplateResponse(request, "admin/contacts/importbatch/preview.html", context)
+
+    def commit_view(self, request, pk: int):
+        from contacts.import_views import commit_batch
+
+        if request.method != "POST" or not self.has_add_permission(request):
+            raise PermissionDenied
+        batch = get_object_or_404(ImportBatch, pk=pk)
+        commit_batch(request, batch)
+        if batch.status == ImportStatus.QUEUED:
+            messages.info(request, "The import is running in the background.")
+        return redirect(reverse("admin:contacts_importbatch_change", args=[batch.pk]))
 
 
 @admin.register(ColumnMapping)
