@@ -26,6 +26,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from contacts.demo import seed_demo  # noqa: E402
+from followups import digest  # noqa: E402
 from followups.digest import send_due_digests  # noqa: E402
 from followups.models import DigestDelivery, Preferences  # noqa: E402
 from tests.followups.digest_support import SMTPServer  # noqa: E402
@@ -35,13 +36,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--contacts", type=int, default=10)
+    parser.add_argument("--no-seed", action="store_true", help="reuse the demo users")
+    parser.add_argument(
+        "--without-rules",
+        action="store_true",
+        help="skip run_rules inside the job, to time building and sending alone",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
-    seed_demo(
-        users=args.users, contacts=args.contacts, interactions_per_contact=2, set_password=False
-    )
+    if not args.no_seed:
+        seed_demo(
+            users=args.users, contacts=args.contacts, interactions_per_contact=2, set_password=False
+        )
     seeded = time.perf_counter() - started
+    if args.without_rules:
+        digest.refresh_followups = lambda preferences, *, now: None
     demo_users = [f"demo{i}" for i in range(2, args.users + 1)] + ["demo"]
     # Everyone's digest hour has passed, today's claims cleared: a fresh day for all.
     Preferences.objects.filter(user__username__in=demo_users).update(
@@ -65,7 +75,8 @@ def main() -> None:
     print(f"database: {connection.vendor}; seeded {args.users} users in {seeded:.1f}s")
     print(
         f"first run:  {first} in {elapsed:.1f}s "
-        f"({elapsed / max(first.sent, 1) * 1000:.1f} ms per email, rules included)"
+        f"({elapsed / max(first.sent, 1) * 1000:.1f} ms per email, "
+        f"rules {'skipped' if args.without_rules else 'included'})"
     )
     print(f"second run: {second}")
     print(
