@@ -1,6 +1,8 @@
 """The calendar feed (reached by its secret token, without a session) and the small page
 that shows and regenerates that token."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,13 +13,16 @@ from django.views.decorators.http import require_GET, require_POST
 from followups.calendar import build_calendar
 from followups.models import Preferences, new_calendar_token
 
+# Tokens are secrets.token_urlsafe(32); anything else (NUL bytes included) is not one.
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
 
 @login_not_required
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     preferences = (
         Preferences.objects.select_related("user").filter(calendar_token=token).first()
-        if token
+        if CALENDAR_TOKEN.fullmatch(token)
         else None
     )
     if preferences is None or not preferences.user.is_active:
