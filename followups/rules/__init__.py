@@ -8,7 +8,8 @@ Entry points (stable; others build on them):
 - suggest_shares_for_resource(resource, *, now)
 - give_ask_balance(contact, *, now=None) / give_ask_balances(user, ...) / ask_warning(...)
 
-Every run is a fixed number of queries per user whatever the number of contacts (plus
+Every run is a fixed number of queries per user (per group of users with the same
+settings, for the nightly job) whatever the number of contacts (plus
 one insert per 1000 new follow-ups): flags are conditional UPDATEs, follow-ups are found
 by one candidate query per kind that already leaves out existing dedupe keys, and are
 inserted with bulk_create(ignore_conflicts=True) against the (owner, dedupe_key)
@@ -17,11 +18,11 @@ constraint."""
 import logging
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
+from django.db.models import Count
 
 from followups.models import Preferences
-from followups.rules.base import RuleContext, RulesReport
+from followups.rules.base import GROUP_SETTINGS, RuleContext, RulesReport
 from followups.rules.closing import close_answered
 from followups.rules.contact_state import (
     refresh_all_timestamps,
@@ -114,17 +115,51 @@ def suggest_shares_for_resource(resource, *, now: datetime) -> RulesReport:
         return ctx.report
 
 
-def run_rules_for_all_users(*, now: datetime) -> RulesReport:
-    """The nightly job. Timestamps for every contact of every user in one statement;
-    then each active user in their own transaction and time zone, so that one user's
-    failure neither blocks nor rolls back the others (it is logged and reported)."""
+def run_rules_for_all_users(*, now: datetime, user_ids=None) -> RulesReport:
+    """The nightly job (and the digest job, for the users it is about to email: pass
+    their ids). Set-based across users: timestamps for every contact in one
+    statement; then the users are grouped by the settings the rules read (their time
+    zone, so their "today", windows and cadences: GROUP_SETTINGS) and every rule runs
+    once per group, for all its users at once. The number of queries grows with the
+    number of distinct settings in use, not with the number of users.
+
+    Each group runs in its own transaction; if it fails, its users are run one by one,
+    each in their own transaction, so that one user's bad data neither blocks nor rolls
+    back the others (it is logged and reported)."""
     report = RulesReport()
+    active = Preferences.objects.filter(user__is_active=True)
+    if user_ids is not None:
+        active = active.filter(user_id__in=user_ids)
     with transaction.atomic():
         _without_jit()
-        refresh_all_timestamps(now)
-    active = get_user_model().objects.filter(is_active=True)
-    preferences = Preferences.objects.filter(user__in=active).select_related("user")
-    for prefs in preferences.order_by("user_id").iterator(chunk_size=500):
+        refresh_all_timestamps(now, owners=None if user_ids is None else active.values("user_id"))
+    groups = (
+        active.values(*GROUP_SETTINGS).annotate(_users=Count("pk")).order_by(*GROUP_SETTINGS)
+    )
+    for settings in groups:
+        size = settings.pop("_users")
+        members = active.filter(**settings)
+        try:
+            with transaction.atomic():
+                ctx = RuleContext(
+                    user=None,
+                    prefs=Preferences(**settings),
+                    now=now,
+                    owners=members.values("user_id"),
+                )
+                group_report = _run(ctx, timestamps=False)
+        except Exception:
+            logger.exception("Rules failed for a group of %s users; running them one by one", size)
+            report.merge(_run_one_by_one(members, now=now))
+            continue
+        group_report.users = size
+        report.merge(group_report)
+    return report
+
+
+def _run_one_by_one(preferences, *, now: datetime) -> RulesReport:
+    report = RulesReport()
+    for prefs in preferences.select_related("user").order_by("user_id"):
         try:
             report.merge(run_rules(prefs.user, now=now, prefs=prefs, timestamps=False))
         except Exception:

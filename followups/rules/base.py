@@ -1,5 +1,6 @@
-"""What every rule shares: the run's clock and scope (one user, optionally one contact),
-day boundaries in the user's zone, dedupe keys, and the one insert path."""
+"""What every rule shares: the run's clock and scope (one user, optionally one contact,
+or a group of users who share every setting the rules read), day boundaries in the
+users' zone, dedupe keys, and the one insert path."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -66,23 +67,53 @@ class RulesReport:
         }
 
 
+# The settings the rules read. Users who agree on all of them (and so on "today") form
+# one group, and the nightly job runs each rule once per group rather than per user.
+GROUP_SETTINGS = (
+    "time_zone",
+    "thank_you_window_days",
+    "min_outreach_gap_days",
+    "unanswered_limit",
+    "reply_window_days",
+    "nudge_grace_days",
+    "share_suggestions_per_day",
+    "cadence_close_days",
+    "cadence_regular_days",
+    "cadence_acquaintance_days",
+)
+
+
 @dataclass
 class RuleContext:
-    """One run of the rules: whose data, which contact (or all), and what time it is."""
+    """One run of the rules: whose data, which contact (or all), and what time it is.
 
-    user: object
+    Either one `user` (with their `prefs`), or a group: `owners` is a queryset of the
+    ids of the users whose preferences have the same GROUP_SETTINGS as `prefs`, so that
+    every rule is one statement for all of them, however many they are."""
+
+    user: object | None
     prefs: Preferences
     now: datetime
     contact_id: int | None = None
+    owners: QuerySet | None = None
     report: RulesReport = field(default_factory=RulesReport)
     user_is_quiet: bool = False
 
     def __post_init__(self) -> None:
+        if (self.user is None) == (self.owners is None):
+            raise ValueError("A rule context is for one user or for a group of owners.")
         self.today = self.prefs.local_today(self.now)
         self.tz = self.prefs.tz
 
+    @property
+    def is_group(self) -> bool:
+        return self.owners is not None
+
     def load_quiet_periods(self) -> None:
-        """The owner's own quiet periods (vacation, on call): no new suggestions today."""
+        """The owner's own quiet periods (vacation, on call): no new suggestions today.
+        A group reads them inside each suggestion query instead (suggesting())."""
+        if self.is_group:
+            return
         self.user_is_quiet = (
             QuietPeriod.objects.for_user(self.user)
             .filter(contact__isnull=True, starts_on__lte=self.today, ends_on__gte=self.today)
@@ -95,14 +126,37 @@ class RuleContext:
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.tz).date()
 
+    def owned(self, qs: QuerySet, field_name: str = "owner") -> QuerySet:
+        """Filter a queryset to the run's owner(s)."""
+        if self.is_group:
+            return qs.filter(**{f"{field_name}__in": self.owners})
+        return qs.filter(**{field_name: self.user})
+
     def contacts(self) -> QuerySet:
-        qs = Contact.objects.for_user(self.user)
+        qs = (
+            Contact.objects.for_user(self.user)
+            if not self.is_group
+            else self.owned(Contact.objects.all())
+        )
         return qs.filter(pk=self.contact_id) if self.contact_id else qs
 
     def scoped(self, qs: QuerySet, field_name: str = "contact") -> QuerySet:
         """Filter any of the user's querysets to the run's contact, if there is one."""
-        qs = qs.filter(owner=self.user)
+        qs = self.owned(qs)
         return qs.filter(**{field_name: self.contact_id}) if self.contact_id else qs
+
+    def suggesting(self, qs: QuerySet, field_name: str = "owner") -> QuerySet:
+        """Leave out owners in a quiet period today (a one-user run skips the
+        suggestion rules altogether instead)."""
+        if not self.is_group:
+            return qs
+        quiet = QuietPeriod.objects.filter(
+            owner=OuterRef("user_id"),
+            contact__isnull=True,
+            starts_on__lte=self.today,
+            ends_on__gte=self.today,
+        )
+        return qs.filter(**{f"{field_name}__in": self.owners.exclude(Exists(quiet))})
 
     def reachable_q(self, prefix: str = "") -> Q:
         """Active and not do-not-contact."""
@@ -124,8 +178,9 @@ def key_expr(prefix: str, *parts) -> Concat:
     return Concat(*pieces, output_field=CharField())
 
 
-def followup_exists(user, key) -> Exists:
-    return Exists(FollowUp.objects.filter(owner=user, dedupe_key=key))
+def followup_exists(key, owner: str = "owner") -> Exists:
+    """A follow-up of the outer row's owner with this dedupe key (any status)."""
+    return Exists(FollowUp.objects.filter(owner=OuterRef(owner), dedupe_key=key))
 
 
 def insert_followups(ctx: RuleContext, kind: str, rows: list[FollowUp]) -> int:

@@ -72,9 +72,10 @@ def refresh_timestamps(ctx: RuleContext, contacts=None) -> int:
     )
 
 
-def refresh_all_timestamps(now) -> int:
-    """The same, across every user's contacts in one statement (the nightly job)."""
-    qs = Contact.objects.all()
+def refresh_all_timestamps(now, owners=None) -> int:
+    """The same, across every user's contacts (or those of `owners`, a queryset of
+    user ids) in one statement (the nightly job)."""
+    qs = Contact.objects.all() if owners is None else Contact.objects.filter(owner__in=owners)
     return _update_changed(
         qs,
         {"last_two_way_at": NEVER, "last_outreach_at": NEVER},

@@ -60,8 +60,8 @@ def create_thank_yous(ctx: RuleContext) -> int:
                 )
             )
         )
-        .exclude(followup_exists(ctx.user, key_expr(FollowUpKind.THANK_YOU, OuterRef("pk"))))
-        .values("pk", "contact_id", "occurred_at", "channel")
+        .exclude(followup_exists(key_expr(FollowUpKind.THANK_YOU, OuterRef("pk"))))
+        .values("pk", "owner_id", "contact_id", "occurred_at", "channel")
     )
     window = ctx.prefs.thank_you_window_days
     rows = []
@@ -70,7 +70,7 @@ def create_thank_yous(ctx: RuleContext) -> int:
         label = Channel(row["channel"]).label.lower()
         rows.append(
             FollowUp(
-                owner=ctx.user,
+                owner_id=row["owner_id"],
                 contact_id=row["contact_id"],
                 kind=FollowUpKind.THANK_YOU,
                 reason=f"Say thank you for the {label} on {short_date(met_on)}.",
@@ -114,7 +114,7 @@ def create_replies(ctx: RuleContext) -> int:
         .exclude(
             Exists(
                 FollowUp.objects.filter(
-                    owner=ctx.user,
+                    owner=OuterRef("owner"),
                     kind=FollowUpKind.REPLY,
                     contact=OuterRef("contact"),
                     source_interaction__occurred_at__gt=OuterRef("_answered_at"),
@@ -122,7 +122,7 @@ def create_replies(ctx: RuleContext) -> int:
             )
         )
         .order_by("contact_id", "occurred_at", "pk")
-        .values("pk", "contact_id", "occurred_at", "channel")
+        .values("pk", "owner_id", "contact_id", "occurred_at", "channel")
     )
     rows, seen = [], set()
     for row in candidates:
@@ -133,7 +133,7 @@ def create_replies(ctx: RuleContext) -> int:
         label = Channel(row["channel"]).label.lower()
         rows.append(
             FollowUp(
-                owner=ctx.user,
+                owner_id=row["owner_id"],
                 contact_id=row["contact_id"],
                 kind=FollowUpKind.REPLY,
                 reason=f"They sent you a {label} on {short_date(received_on)} "
@@ -153,8 +153,8 @@ def create_promises(ctx: RuleContext) -> int:
         ctx.scoped(Commitment.objects.all())
         .filter(direction=CommitmentDirection.I_OWE, status=CommitmentStatus.OPEN)
         .filter(ctx.reachable_q("contact__"))
-        .exclude(followup_exists(ctx.user, key_expr(FollowUpKind.COMMITMENT, OuterRef("pk"))))
-        .values("pk", "contact_id", "description", "promised_on", "due_on")
+        .exclude(followup_exists(key_expr(FollowUpKind.COMMITMENT, OuterRef("pk"))))
+        .values("pk", "owner_id", "contact_id", "description", "promised_on", "due_on")
     )
     rows = []
     for row in candidates:
@@ -166,7 +166,7 @@ def create_promises(ctx: RuleContext) -> int:
             reason = f"You promised: {row['description']}."
         rows.append(
             FollowUp(
-                owner=ctx.user,
+                owner_id=row["owner_id"],
                 contact_id=row["contact_id"],
                 kind=FollowUpKind.COMMITMENT,
                 reason=clip(reason),

@@ -2,9 +2,11 @@
 promises owed to the user, articles to share. None of these are made for a contact on
 hold (pacing, busy dates) or while the user is in a quiet period; they resume after."""
 
+from collections import Counter
 from datetime import timedelta
 
-from django.db.models import Count, Exists, F, OuterRef, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from contacts.models import Contact
 from followups.models import (
@@ -41,13 +43,13 @@ def create_check_ins(ctx: RuleContext) -> int:
         .values("pk")[:1]
     )
     candidates = (
-        ctx.contacts()
+        ctx.suggesting(ctx.contacts())
         .filter(stale_since__isnull=False)
         .filter(ctx.suggestible_q())
         .annotate(_source=latest_two_way)
         .filter(_source__isnull=False)
-        .exclude(followup_exists(ctx.user, key_expr(FollowUpKind.CHECK_IN, OuterRef("_source"))))
-        .values("pk", "_source", "last_two_way_at", "cadence_days", "tier")
+        .exclude(followup_exists(key_expr(FollowUpKind.CHECK_IN, OuterRef("_source"))))
+        .values("pk", "owner_id", "_source", "last_two_way_at", "cadence_days", "tier")
     )
     rows = []
     for row in candidates:
@@ -56,7 +58,7 @@ def create_check_ins(ctx: RuleContext) -> int:
         days = cadence.effective_cadence_days(ctx.prefs)
         rows.append(
             FollowUp(
-                owner=ctx.user,
+                owner_id=row["owner_id"],
                 contact_id=row["pk"],
                 kind=FollowUpKind.CHECK_IN,
                 reason=f"Last real conversation on {short_date(last)}, "
@@ -73,19 +75,19 @@ def create_nudges(ctx: RuleContext) -> int:
     """A promise made to the user, due_on + grace days in the past: a gentle nudge."""
     grace = ctx.prefs.nudge_grace_days
     candidates = (
-        ctx.scoped(Commitment.objects.all())
+        ctx.suggesting(ctx.scoped(Commitment.objects.all()))
         .filter(
             direction=CommitmentDirection.THEY_OWE,
             status=CommitmentStatus.OPEN,
             due_on__lte=ctx.today - timedelta(days=grace),
         )
         .filter(ctx.suggestible_q("contact__"))
-        .exclude(followup_exists(ctx.user, key_expr(FollowUpKind.NUDGE, OuterRef("pk"))))
-        .values("pk", "contact_id", "description", "due_on")
+        .exclude(followup_exists(key_expr(FollowUpKind.NUDGE, OuterRef("pk"))))
+        .values("pk", "owner_id", "contact_id", "description", "due_on")
     )
     rows = [
         FollowUp(
-            owner=ctx.user,
+            owner_id=row["owner_id"],
             contact_id=row["contact_id"],
             kind=FollowUpKind.NUDGE,
             reason=clip(
@@ -105,26 +107,36 @@ def create_shares(ctx: RuleContext, resource_id: int | None = None) -> int:
     """Suggest sharing resources with contacts whose interests overlap their topics:
     most shared topics first, then the newest resource; never one resource twice to one
     contact (suggested or already shared by hand); at most the user's daily number of
-    share suggestions (counted over the whole network, whatever the run's scope)."""
-    suggested_today = FollowUp.objects.filter(
-        owner=ctx.user, kind=FollowUpKind.SHARE, due_on=ctx.today
-    ).count()
-    remaining = ctx.prefs.share_suggestions_per_day - suggested_today
-    if remaining <= 0:
-        return 0
+    share suggestions (counted over the whole network, whatever the run's scope).
+    For a group, each owner's best pairs are ranked in SQL (a window per owner) and
+    their remaining daily allowance is applied here."""
+    per_day = ctx.prefs.share_suggestions_per_day
+    suggested_today = dict(
+        ctx.owned(FollowUp.objects.all())
+        .filter(kind=FollowUpKind.SHARE, due_on=ctx.today)
+        .values_list("owner_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    if not ctx.is_group:
+        remaining = per_day - suggested_today.get(ctx.user.pk, 0)
+        if remaining <= 0:
+            return 0
     ContactTopic = Contact.interests.through
-    pair_filter = {"contact__owner": ctx.user, "topic__resources__owner": ctx.user}
+    # The resource is the contact's owner's own.
+    pair_filter = {"topic__resources__owner": F("contact__owner") if ctx.is_group else ctx.user}
     if ctx.contact_id:
         pair_filter["contact_id"] = ctx.contact_id
     if resource_id:
         pair_filter["topic__resources"] = resource_id
     pairs = (
-        ContactTopic.objects.filter(ctx.suggestible_q("contact__"), **pair_filter)
+        ctx.suggesting(ctx.owned(ContactTopic.objects.all(), "contact__owner"), "contact__owner")
+        .filter(ctx.suggestible_q("contact__"), **pair_filter)
         .annotate(resource_id=F("topic__resources"))
         .exclude(
             Exists(
                 FollowUp.objects.filter(
-                    owner=ctx.user,
+                    owner=OuterRef("contact__owner"),
                     kind=FollowUpKind.SHARE,
                     contact=OuterRef("contact_id"),
                     resource=OuterRef("resource_id"),
@@ -134,31 +146,55 @@ def create_shares(ctx: RuleContext, resource_id: int | None = None) -> int:
         .exclude(
             Exists(
                 Interaction.objects.filter(
-                    owner=ctx.user, contact=OuterRef("contact_id"), resource=OuterRef("resource_id")
+                    owner=OuterRef("contact__owner"),
+                    contact=OuterRef("contact_id"),
+                    resource=OuterRef("resource_id"),
                 )
             )
         )
-        .values("contact_id", "resource_id", title=F("topic__resources__title"))
-        .annotate(overlap=Count("topic_id"))
-        .order_by("-overlap", "-resource_id", "contact_id")[:remaining]
-    )
-    rows = [
-        FollowUp(
-            owner=ctx.user,
-            contact_id=pair["contact_id"],
-            kind=FollowUpKind.SHARE,
-            reason=clip(
-                f"“{pair['title']}” matches "
-                + (
-                    "one of their interests."
-                    if pair["overlap"] == 1
-                    else f"{pair['overlap']} of their interests."
-                )
-            ),
-            due_on=ctx.today,
-            resource_id=pair["resource_id"],
-            dedupe_key=key_for(FollowUpKind.SHARE, pair["resource_id"], pair["contact_id"]),
+        .values(
+            "contact_id",
+            "resource_id",
+            title=F("topic__resources__title"),
+            owner_id=F("contact__owner"),
         )
-        for pair in pairs
-    ]
+        .annotate(overlap=Count("topic_id"))
+    )
+    best_first = [F("overlap").desc(), F("resource_id").desc(), F("contact_id").asc()]
+    if ctx.is_group:
+        if per_day <= 0:
+            return 0
+        pairs = (
+            pairs.annotate(
+                _rank=Window(RowNumber(), partition_by=[F("owner_id")], order_by=best_first)
+            )
+            .filter(_rank__lte=per_day)
+            .order_by("owner_id", "_rank")
+        )
+    else:
+        pairs = pairs.order_by(*best_first)[:remaining]
+    rows, taken = [], Counter()
+    for pair in pairs:
+        owner_id = pair["owner_id"]
+        if taken[owner_id] >= per_day - suggested_today.get(owner_id, 0):
+            continue
+        taken[owner_id] += 1
+        rows.append(
+            FollowUp(
+                owner_id=owner_id,
+                contact_id=pair["contact_id"],
+                kind=FollowUpKind.SHARE,
+                reason=clip(
+                    f"“{pair['title']}” matches "
+                    + (
+                        "one of their interests."
+                        if pair["overlap"] == 1
+                        else f"{pair['overlap']} of their interests."
+                    )
+                ),
+                due_on=ctx.today,
+                resource_id=pair["resource_id"],
+                dedupe_key=key_for(FollowUpKind.SHARE, pair["resource_id"], pair["contact_id"]),
+            )
+        )
     return insert_followups(ctx, FollowUpKind.SHARE, rows)
