@@ -54,16 +54,25 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-def _without_jit() -> None:
+# Group runs (the nightly job, the digest job) update many users' rows in one statement;
+# two at once could deadlock on them, so they take turns on this advisory lock.
+GROUP_RUN_LOCK = 7_384_201
+
+
+def _without_jit(*, take_turns: bool = False) -> None:
     """PostgreSQL's JIT compiles the big CASE expressions of the flag updates for
-    seconds and then runs them for milliseconds: turn it off for this transaction."""
+    seconds and then runs them for milliseconds: turn it off for this transaction
+    (and, for a group run, wait for any other group run's transaction: same trip)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")
+            cursor.execute(
+                "SET LOCAL jit = off"
+                + (f"; SELECT pg_advisory_xact_lock({GROUP_RUN_LOCK})" if take_turns else "")
+            )
 
 
 def _run(ctx: RuleContext, *, timestamps: bool = True) -> RulesReport:
-    _without_jit()
+    _without_jit(take_turns=ctx.is_group)
     if timestamps:
         refresh_timestamps(ctx)
     ctx.load_quiet_periods()
@@ -131,7 +140,7 @@ def run_rules_for_all_users(*, now: datetime, user_ids=None) -> RulesReport:
     if user_ids is not None:
         active = active.filter(user_id__in=user_ids)
     with transaction.atomic():
-        _without_jit()
+        _without_jit(take_turns=True)
         refresh_all_timestamps(now, owners=None if user_ids is None else active.values("user_id"))
     groups = (
         active.values(*GROUP_SETTINGS).annotate(_users=Count("pk")).order_by(*GROUP_SETTINGS)
