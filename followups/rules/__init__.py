@@ -142,9 +142,7 @@ def run_rules_for_all_users(*, now: datetime, user_ids=None) -> RulesReport:
     with transaction.atomic():
         _without_jit(take_turns=True)
         refresh_all_timestamps(now, owners=None if user_ids is None else active.values("user_id"))
-    groups = (
-        active.values(*GROUP_SETTINGS).annotate(_users=Count("pk")).order_by(*GROUP_SETTINGS)
-    )
+    groups = active.values(*GROUP_SETTINGS).annotate(_users=Count("pk")).order_by(*GROUP_SETTINGS)
     for settings in groups:
         size = settings.pop("_users")
         members = active.filter(**settings)

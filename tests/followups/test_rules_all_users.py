@@ -23,9 +23,7 @@ FLAGS = ("last_two_way_at", "last_outreach_at", "on_hold_until", "on_hold_reason
 
 def make_user(username: str, *, zone: str = "America/Toronto", size: int = 4, **settings):
     user = UserFactory(username=username)
-    Preferences.objects.update_or_create(
-        user=user, defaults={"time_zone": zone, **settings}
-    )
+    Preferences.objects.update_or_create(user=user, defaults={"time_zone": zone, **settings})
     build_network(user, size)
     return user
 
