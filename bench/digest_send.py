@@ -52,6 +52,7 @@ def main() -> None:
     seeded = time.perf_counter() - started
     if args.without_rules:
         digest.refresh_followups = lambda preferences, *, now: None
+        digest.refresh_due_followups = lambda due, *, now: None
     demo_users = [f"demo{i}" for i in range(2, args.users + 1)] + ["demo"]
     # Everyone's digest hour has passed, today's claims cleared: a fresh day for all.
     Preferences.objects.filter(user__username__in=demo_users).update(
