@@ -27,7 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followups.email import absolute_url, build_email
-from followups.links import action_url, unsubscribe_url
+from followups.links import ActionLinks, unsubscribe_url
 from followups.models import DigestDelivery, DigestStatus, Preferences
 from followups.rules import run_rules, run_rules_for_all_users
 from followups.selectors import Agenda, build_agenda
@@ -161,6 +161,7 @@ def digest_subject(agenda: Agenda) -> str:
 def digest_context(user, *, agenda: Agenda) -> dict:
     """Everything the templates show, as plain values: contact fields are picked one
     by one so that nothing private (confidential or boundary notes) can slip in."""
+    links = ActionLinks()
     sections = []
     for section in agenda.sections:
         if not section.rows:
@@ -183,10 +184,10 @@ def digest_context(user, *, agenda: Agenda) -> dict:
                         {
                             "reason": followup.reason,
                             "due_on": followup.effective_due_on(),
-                            "done_url": action_url(
+                            "done_url": links.url(
                                 user_id=user.pk, followup_id=followup.pk, action="done"
                             ),
-                            "snooze_url": action_url(
+                            "snooze_url": links.url(
                                 user_id=user.pk, followup_id=followup.pk, action="snooze"
                             ),
                         }

@@ -10,6 +10,7 @@ from django.urls import reverse
 from followups.links import (
     ACTION_MAX_AGE,
     ACTION_SALT,
+    ActionLinks,
     LinkError,
     action_token,
     action_url,
@@ -55,6 +56,16 @@ def test_it_builds_absolute_urls(settings):
     settings.SITE_URL = "https://rapport.example"
     url = action_url(user_id=1, followup_id=2, action="done")
     assert url.startswith("https://rapport.example/email/followups/")
+
+
+def test_many_links_at_once_are_the_same_links(settings):
+    settings.SITE_URL = "https://rapport.example"
+    links = ActionLinks()
+    for followup_id, action in [(2, "done"), (99_999, "snooze")]:
+        one = action_url(user_id=7, followup_id=followup_id, action=action)
+        assert links.url(user_id=7, followup_id=followup_id, action=action) == one
+    with pytest.raises(ValueError):
+        links.url(user_id=7, followup_id=2, action="delete")
 
 
 def test_it_refuses_an_unknown_action():
