@@ -1,6 +1,7 @@
 """From one row's cells to the contact fields it fills: names split, emails normalised,
 phones kept as given plus a normalised form, and the platform's status read."""
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -81,11 +82,17 @@ class Candidate:
         return name or self.email or "(no name)"
 
 
+NOT_WORD = re.compile(r"[^\w]+")
+
+
+@functools.lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form used to compare names and institutions."""
+    """Case- and accent-insensitive form used to compare names and institutions.
+    Cached: an attendee list repeats the same names and institutions many times."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"[^\w]+", " ", letters).strip()
+    if not decomposed.isascii():  # ASCII has no combining marks to drop
+        decomposed = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return NOT_WORD.sub(" ", decomposed).strip()
 
 
 def normalise_email(raw: str) -> str:

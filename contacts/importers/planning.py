@@ -1,7 +1,8 @@
 """The dry run: what each row will do (create, merge, duplicate, skip, error) and why.
 
-Rows are planned a chunk at a time with two queries per chunk (existing contacts by
-email, then by name), so the cost per row stays flat however big the file or network.
+Rows are planned a chunk at a time with at most two queries per chunk (existing
+contacts by email, then by name for last names not looked up yet), so the cost per row
+stays flat however big the file or network.
 """
 
 from collections.abc import Iterable, Iterator
@@ -109,6 +110,11 @@ class Planner:
         self.seen: dict[str, _Seen] = {}
         self.role_upgrades: set[int] = set()  # attendance ids to make "speaker"
         self._pending: list[_Seen] = []  # people first seen in the current chunk
+        # The owner's contacts by name key, for the last names looked up so far: loaded
+        # once per last name, not once per chunk (an attendee list repeats last names,
+        # and reloading them every chunk made a big import quadratic).
+        self._by_name: dict[str, Contact] = {}
+        self._last_names_loaded: set[str] = set()
 
     def plan_chunk(self, rows: list[SourceRow]) -> list[RowPlan]:
         candidates = [(row, candidate_from_row(row, self.mapping)) for row in rows]
@@ -134,31 +140,34 @@ class Planner:
     def _existing_by_name(
         self, candidates: list[Candidate], by_email: dict[str, Contact]
     ) -> dict[str, Contact]:
+        """Contacts that existed before this chunk, by name key. Those this import
+        created are found earlier, in `seen`, so a contact loaded once stays right: a
+        merge updates the loaded instance itself."""
         wanted = {
             c.values["last_name"].lower()
             for c in candidates
             if c.email not in by_email and c.values.get("last_name") and c.values.get("first_name")
         }
-        if not wanted:
-            return {}
-        found: dict[str, Contact] = {}
-        contacts = (
-            Contact.objects.for_user(self.owner)
-            .annotate(last_lower=Lower("last_name"))
-            .filter(last_lower__in=wanted)
-            .order_by("id")
-        )
-        for contact in contacts:
-            key = _name_key(
-                {
-                    "first_name": contact.first_name,
-                    "last_name": contact.last_name,
-                    "institution": contact.institution,
-                }
+        wanted -= self._last_names_loaded
+        if wanted:
+            contacts = (
+                Contact.objects.for_user(self.owner)
+                .annotate(last_lower=Lower("last_name"))
+                .filter(last_lower__in=wanted)
+                .order_by("id")
             )
-            if key:
-                found.setdefault(key, contact)
-        return found
+            for contact in contacts:
+                key = _name_key(
+                    {
+                        "first_name": contact.first_name,
+                        "last_name": contact.last_name,
+                        "institution": contact.institution,
+                    }
+                )
+                if key:
+                    self._by_name.setdefault(key, contact)
+            self._last_names_loaded |= wanted
+        return self._by_name
 
     def _plan_one(
         self,
