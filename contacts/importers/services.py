@@ -11,6 +11,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.importers.bulk import insert_rows
 from contacts.importers.columns import (
     VCARD_MAPPING,
     guess_mapping,
@@ -71,9 +72,13 @@ def event_get_or_create(*, owner, name: str) -> Event:
     return event or Event.objects.create(owner=owner, name=name.strip())
 
 
-def import_start(*, owner, created_by, upload: File, event: Event | None = None) -> ImportBatch:
+def import_start(
+    *, owner, created_by, upload: File, event: Event | None = None, count: bool = True
+) -> ImportBatch:
     """Read the upload far enough to know it can be imported, then keep it for the
-    preview. A file that cannot be read raises ImportFileError and nothing is stored."""
+    preview. A file that cannot be read raises ImportFileError and nothing is stored.
+    `count=False` skips counting the rows (a pass over the whole file) when no preview
+    will show the total: the commit sets it."""
     table = open_table(opener_for_upload(upload), file_name=upload.name, size=upload.size)
     mapping = mapping_for(table, owner=owner)
     if not has_identity(mapping):
@@ -88,7 +93,7 @@ def import_start(*, owner, created_by, upload: File, event: Event | None = None)
         file_name=os.path.basename(upload.name)[:255],
         file_format=table.kind,
         column_mapping=mapping,
-        total_rows=table.count_rows(),
+        total_rows=table.count_rows() if count else 0,
     )
     upload.seek(0)
     batch.upload.save(batch.file_name, upload, save=False)
@@ -204,16 +209,18 @@ def _commit_rows(batch: ImportBatch, chunk_size: int) -> None:
 
 def apply_chunk(batch: ImportBatch, plans: list[RowPlan]) -> dict[int, int]:
     """Write one chunk's creates and merges, their attendances and undo records, in a
-    fixed number of queries. Returns {id(plan): attendance id}."""
-    owner = batch.owner
+    fixed number of queries. Returns {id(plan): attendance id}.
+
+    New rows go in as plain values through insert_rows (COPY on PostgreSQL): no model
+    instance per created contact, attendance or record."""
     creates = [p for p in plans if p.action == CREATE]
     merges = [p for p in plans if p.action == MERGE]
-    new_contacts = Contact.objects.bulk_create(
-        [Contact(owner=owner, **p.candidate.values) for p in creates]
+    new_ids = insert_rows(
+        Contact, [{"owner_id": batch.owner_id, **p.candidate.values} for p in creates]
     )
-    records: list[ImportedRecord] = [
-        ImportedRecord(batch=batch, contact=c, action=ImportedRecord.Action.CREATED)
-        for c in new_contacts
+    # (contact id, record) for the undo log, created contacts first.
+    records: list[tuple[int, dict]] = [
+        (contact_id, {"action": ImportedRecord.Action.CREATED}) for contact_id in new_ids
     ]
     fields: set[str] = set()
     for plan in merges:
@@ -223,11 +230,9 @@ def apply_chunk(batch: ImportBatch, plans: list[RowPlan]) -> dict[int, int]:
             setattr(plan.contact, name, value)
         fields.update(plan.fills)
         records.append(
-            ImportedRecord(
-                batch=batch,
-                contact=plan.contact,
-                action=ImportedRecord.Action.MERGED,
-                previous_values=previous,
+            (
+                plan.contact.pk,
+                {"action": ImportedRecord.Action.MERGED, "previous_values": previous},
             )
         )
     if fields:
@@ -237,31 +242,40 @@ def apply_chunk(batch: ImportBatch, plans: list[RowPlan]) -> dict[int, int]:
             batch_size=chunk_size_for(fields),
         )
     attendance_ids: dict[int, int] = {}
+    created_attendance: dict[int, int] = {}  # contact id -> attendance id
     if batch.event_id:
-        contacts = [(p, c) for p, c in zip(creates, new_contacts, strict=True)]
-        contacts += [(p, p.contact) for p in merges]
+        contacts = list(zip(creates, new_ids, strict=True))
+        contacts += [(p, p.contact.pk) for p in merges]
         already = dict(
             Attendance.objects.filter(
                 event_id=batch.event_id, contact__in=[p.contact for p in merges]
             ).values_list("contact_id", "id")
         )
-        fresh = [
-            (plan, Attendance(owner=owner, event_id=batch.event_id, contact=contact,
-                              role=plan.candidate.role))
-            for plan, contact in contacts
-            if contact.pk not in already
-        ]  # fmt: skip
-        Attendance.objects.bulk_create([a for _, a in fresh])
-        by_contact = {a.contact_id: a for _, a in fresh}
-        for plan, attendance in fresh:
-            attendance_ids[id(plan)] = attendance.pk
-        for plan, contact in contacts:
-            attendance_ids.setdefault(id(plan), already.get(contact.pk))
-        for record in records:
-            attendance = by_contact.get(record.contact.pk)
-            if attendance is not None:
-                record.attendance, record.attendance_created = attendance, True
-    ImportedRecord.objects.bulk_create(records)
+        fresh = [(plan, contact_id) for plan, contact_id in contacts if contact_id not in already]
+        fresh_ids = insert_rows(
+            Attendance,
+            [
+                {
+                    "owner_id": batch.owner_id,
+                    "event_id": batch.event_id,
+                    "contact_id": contact_id,
+                    "role": plan.candidate.role,
+                }
+                for plan, contact_id in fresh
+            ],
+        )
+        for (plan, contact_id), attendance_id in zip(fresh, fresh_ids, strict=True):
+            attendance_ids[id(plan)] = attendance_id
+            created_attendance[contact_id] = attendance_id
+        for plan, contact_id in contacts:
+            attendance_ids.setdefault(id(plan), already.get(contact_id))
+    rows = []
+    for contact_id, record in records:
+        attendance_id = created_attendance.get(contact_id)
+        if attendance_id is not None:
+            record |= {"attendance_id": attendance_id, "attendance_created": True}
+        rows.append({"batch_id": batch.pk, "contact_id": contact_id, **record})
+    insert_rows(ImportedRecord, rows)
     return attendance_ids
 
 
@@ -325,7 +339,11 @@ def import_file(
     path = Path(path)
     with open(path, "rb") as handle:
         batch = import_start(
-            owner=owner, created_by=created_by, upload=File(handle, name=path.name), event=event
+            owner=owner,
+            created_by=created_by,
+            upload=File(handle, name=path.name),
+            event=event,
+            count=False,
         )
     import_claim(batch=batch)
     return import_commit(batch=batch)
