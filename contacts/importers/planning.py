@@ -115,6 +115,7 @@ class Planner:
         # and reloading them every chunk made a big import quadratic).
         self._by_name: dict[str, Contact] = {}
         self._last_names_loaded: set[str] = set()
+        self._email_ids: dict[str, int] | None = None  # lower-cased email -> contact id
 
     def plan_chunk(self, rows: list[SourceRow]) -> list[RowPlan]:
         candidates = [(row, candidate_from_row(row, self.mapping)) for row in rows]
@@ -124,18 +125,27 @@ class Planner:
         return [self._plan_one(row, c, by_email, by_name) for row, c in candidates]
 
     def _existing_by_email(self, emails: set[str]) -> dict[str, Contact]:
+        """Contacts that existed before this import, by lower-cased email: the owner's
+        emails are read once (ids only), and only the contacts that match are loaded.
+        Contacts this import creates are found earlier, in `seen`."""
         if not emails:
             return {}
-        found: dict[str, Contact] = {}
-        contacts = (
-            Contact.objects.for_user(self.owner)
-            .annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=emails)
-            .order_by("id")
-        )
-        for contact in contacts:
-            found.setdefault(contact.email_lower, contact)
-        return found
+        if self._email_ids is None:
+            self._email_ids = {}
+            rows = (
+                Contact.objects.for_user(self.owner)
+                .exclude(email="")
+                .annotate(email_lower=Lower("email"))
+                .order_by("id")
+                .values_list("email_lower", "id")
+            )
+            for email, contact_id in rows:
+                self._email_ids.setdefault(email, contact_id)
+        wanted = {email: self._email_ids[email] for email in emails if email in self._email_ids}
+        if not wanted:
+            return {}
+        contacts = Contact.objects.for_user(self.owner).in_bulk(set(wanted.values()))
+        return {email: contacts[contact_id] for email, contact_id in wanted.items()}
 
     def _existing_by_name(
         self, candidates: list[Candidate], by_email: dict[str, Contact]

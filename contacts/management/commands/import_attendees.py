@@ -18,6 +18,9 @@ from contacts.importers.services import (
 
 class Command(BaseCommand):
     help = "Import an attendee list (CSV, XLSX or vCard) into a user's network for an event."
+    # A data command, not a deployment one: the system checks (which import every URL
+    # module) are for runserver, migrate and the test suite.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file")
