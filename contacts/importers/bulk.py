@@ -12,7 +12,6 @@ Like bulk_create: no save() and no signals; defaults (callable ones per row) and
 auto_now / auto_now_add apply. Unlike it: a conflict is an error (no
 ignore_conflicts)."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db import connections, router
@@ -37,7 +36,21 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> list[int]:
         objs = model.objects.using(alias).bulk_create([model(**row) for row in rows])
         return [obj.pk for obj in objs]
     now = timezone.now()
-    values = [_values_for(field, connection, now) for field in fields]
+    # Each row starts as a copy of the prepared defaults; only the fields it gives, and
+    # those whose default is computed per row, are prepared for it.
+    template: list = [None]
+    per_row: list[tuple[int, Field]] = []
+    position: dict[str, int] = {}
+    for index, field in enumerate(fields, start=1):
+        position[field.attname] = index
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            template.append(field.get_db_prep_save(now, connection))
+        elif field.has_default() and callable(field.default):
+            template.append(None)
+            per_row.append((index, field))
+        else:
+            template.append(field.get_db_prep_save(field.get_default(), connection))
+    by_position = {position[f.attname]: f for f in fields}
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in [pk, *fields])
     with connection.cursor() as cursor:
@@ -48,21 +61,13 @@ def insert_rows(model: type[Model], rows: list[dict[str, Any]]) -> list[int]:
         ids = [row[0] for row in cursor.fetchall()]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for new_id, row in zip(ids, rows, strict=True):
-                copy.write_row([new_id, *(value(row) for value in values)])
+                values = template.copy()
+                values[0] = new_id
+                for index, field in per_row:
+                    if field.attname not in row:
+                        values[index] = field.get_db_prep_save(field.get_default(), connection)
+                for attname, value in row.items():
+                    index = position[attname]
+                    values[index] = by_position[index].get_db_prep_save(value, connection)
+                copy.write_row(values)
     return ids
-
-
-def _values_for(field: Field, connection, now) -> Callable[[dict], Any]:
-    """A function giving the field's database value for one row dict."""
-    attname = field.attname
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        prepared_now = field.get_db_prep_save(now, connection)
-        return lambda row: prepared_now
-
-    def given(value):
-        return field.get_db_prep_save(value, connection)
-
-    if field.has_default() and callable(field.default):
-        return lambda row: given(row[attname] if attname in row else field.get_default())
-    prepared_default = given(field.get_default())
-    return lambda row: given(row[attname]) if attname in row else prepared_default
