@@ -17,6 +17,7 @@ Exactly once rests on the database, not on the broker or beat:
 import logging
 import smtplib
 import zoneinfo
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -281,6 +282,88 @@ def record_failure(delivery: DigestDelivery, exc: BaseException, *, now: datetim
     )
 
 
+@dataclass
+class Outgoing:
+    """A digest claimed and built: what is left is to mark it "sending" (mark_sending)
+    and hand it to the mail server."""
+
+    delivery: DigestDelivery
+    digest: Digest
+    username: str
+
+
+def prepare_delivery(
+    preferences: Preferences, *, local_date: date, now: datetime, run: DigestRun, refresh: bool
+) -> Outgoing | None:
+    """Claim and build one user's digest; None when there is nothing to send (handled
+    by another run, empty, or it failed to build)."""
+    user = preferences.user
+    delivery = claim_delivery(user_id=user.pk, local_date=local_date, now=now)
+    if delivery is None:
+        run.skipped += 1
+        return None
+    try:
+        if refresh:
+            refresh_followups(preferences, now=now)
+        digest = build_digest(user, today=local_date)
+    except Exception as exc:
+        logger.exception("Could not build the digest for user %s", user.pk)
+        record_failure(delivery, exc, now=now)
+        run.failed += 1
+        run.errors.append(f"{user.get_username()}: {exc}")
+        return None
+    if digest.agenda.is_empty and not preferences.digest_send_empty:
+        DigestDelivery.objects.filter(pk=delivery.pk, status=DigestStatus.CLAIMED).update(
+            status=DigestStatus.EMPTY, item_count=0
+        )
+        run.empty += 1
+        return None
+    return Outgoing(delivery=delivery, digest=digest, username=user.get_username())
+
+
+def mark_sending(outgoing: Outgoing, *, run: DigestRun) -> bool:
+    """The point of no return: only the run that still holds the claim goes on. A row
+    left "sending" is never retried, so at most one is in flight at a time."""
+    delivery = outgoing.delivery
+    holds_claim = DigestDelivery.objects.filter(
+        pk=delivery.pk, status=DigestStatus.CLAIMED, claimed_at=delivery.claimed_at
+    ).update(status=DigestStatus.SENDING)
+    if not holds_claim:
+        run.skipped += 1
+    return bool(holds_claim)
+
+
+def send_message(mailer, message: EmailMultiAlternatives) -> None:
+    """Hand one message to the mail server (no database work: it may run in the
+    sender thread). A failure closes the connection and is raised."""
+    try:
+        ensure_open(mailer)
+        if mailer.send_messages([message]) != 1:
+            raise RuntimeError("the mail backend accepted no message")
+    except Exception:
+        close_quietly(mailer)
+        raise
+
+
+def record_outcome(
+    outgoing: Outgoing, error: BaseException | None, *, now: datetime, run: DigestRun
+) -> None:
+    delivery = outgoing.delivery
+    if error is not None:
+        # The server refused or was unreachable: nothing went out, so retry later.
+        record_failure(delivery, error, now=now)
+        run.failed += 1
+        run.errors.append(f"{outgoing.username}: {error}")
+        return
+    DigestDelivery.objects.filter(pk=delivery.pk).update(
+        status=DigestStatus.SENT,
+        sent_at=timezone.now(),
+        item_count=outgoing.digest.item_count,
+        error="",
+    )
+    run.sent += 1
+
+
 def deliver_digest(
     preferences: Preferences,
     *,
@@ -292,49 +375,17 @@ def deliver_digest(
 ) -> None:
     """Claim, build, send and record one user's digest. `refresh=False` when the
     caller already ran the rules for this user (send_due_digests does, for all)."""
-    user = preferences.user
-    delivery = claim_delivery(user_id=user.pk, local_date=local_date, now=now)
-    if delivery is None:
-        run.skipped += 1
-        return
-    try:
-        if refresh:
-            refresh_followups(preferences, now=now)
-        digest = build_digest(user, today=local_date)
-    except Exception as exc:
-        logger.exception("Could not build the digest for user %s", user.pk)
-        record_failure(delivery, exc, now=now)
-        run.failed += 1
-        run.errors.append(f"{user.get_username()}: {exc}")
-        return
-    if digest.agenda.is_empty and not preferences.digest_send_empty:
-        DigestDelivery.objects.filter(pk=delivery.pk, status=DigestStatus.CLAIMED).update(
-            status=DigestStatus.EMPTY, item_count=0
-        )
-        run.empty += 1
-        return
-    # The point of no return: only the run that still holds the claim goes on.
-    holds_claim = DigestDelivery.objects.filter(
-        pk=delivery.pk, status=DigestStatus.CLAIMED, claimed_at=delivery.claimed_at
-    ).update(status=DigestStatus.SENDING)
-    if not holds_claim:
-        run.skipped += 1
-        return
-    try:
-        ensure_open(mailer)
-        if mailer.send_messages([digest.message]) != 1:
-            raise RuntimeError("the mail backend accepted no message")
-    except Exception as exc:
-        # The server refused or was unreachable: nothing went out, so retry later.
-        close_quietly(mailer)
-        record_failure(delivery, exc, now=now)
-        run.failed += 1
-        run.errors.append(f"{user.get_username()}: {exc}")
-        return
-    DigestDelivery.objects.filter(pk=delivery.pk).update(
-        status=DigestStatus.SENT, sent_at=timezone.now(), item_count=digest.item_count, error=""
+    outgoing = prepare_delivery(
+        preferences, local_date=local_date, now=now, run=run, refresh=refresh
     )
-    run.sent += 1
+    if outgoing is None or not mark_sending(outgoing, run=run):
+        return
+    try:
+        send_message(mailer, outgoing.digest.message)
+    except Exception as exc:
+        record_outcome(outgoing, exc, now=now, run=run)
+        return
+    record_outcome(outgoing, None, now=now, run=run)
 
 
 def ensure_open(mailer) -> None:
@@ -359,26 +410,48 @@ def close_quietly(mailer) -> None:
 
 def send_due_digests(*, now: datetime | None = None) -> DigestRun:
     """The digest job: what the beat task and `manage.py send_digests` run. Safe to
-    run several times at once."""
+    run several times at once.
+
+    The mail server's work overlaps the next digest's: one sender thread hands each
+    message to the server (and touches no database) while this thread claims and
+    builds the next one; each outcome is recorded here before the next message is
+    marked "sending", so at most one message is ever in doubt. (A worker killed
+    meanwhile also leaves the claim it was building: taken over after CLAIM_LEASE.)"""
     now = now or timezone.now()
     run = DigestRun()
     mailer = mailers.default
     try:
         due = due_preferences(now)
         refresh_due_followups(due, now=now)
-        for preferences, local_date in due:
-            deliver_digest(
-                preferences,
-                local_date=local_date,
-                now=now,
-                mailer=mailer,
-                run=run,
-                refresh=False,
-            )
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-smtp") as sender:
+            in_flight: tuple[Outgoing, Future] | None = None
+            for preferences, local_date in due:
+                outgoing = prepare_delivery(
+                    preferences, local_date=local_date, now=now, run=run, refresh=False
+                )
+                if in_flight is not None:
+                    _finish(*in_flight, now=now, run=run)
+                    in_flight = None
+                if outgoing is not None and mark_sending(outgoing, run=run):
+                    in_flight = (
+                        outgoing,
+                        sender.submit(send_message, mailer, outgoing.digest.message),
+                    )
+            if in_flight is not None:
+                _finish(*in_flight, now=now, run=run)
     finally:
         close_quietly(mailer)
     logger.info("Digest run at %s: %s", now.isoformat(), run)
     return run
+
+
+def _finish(outgoing: Outgoing, sending: Future, *, now: datetime, run: DigestRun) -> None:
+    try:
+        sending.result()
+    except Exception as exc:
+        record_outcome(outgoing, exc, now=now, run=run)
+        return
+    record_outcome(outgoing, None, now=now, run=run)
 
 
 def preview_digest(user, *, now: datetime | None = None) -> Digest:
