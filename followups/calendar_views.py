@@ -20,6 +20,7 @@ CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 @login_not_required
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    # The URL only admits token characters (no NUL, which PostgreSQL refuses).
     preferences = (
         Preferences.objects.select_related("user").filter(calendar_token=token).first()
         if CALENDAR_TOKEN.fullmatch(token)

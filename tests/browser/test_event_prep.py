@@ -141,3 +141,48 @@ def test_it_prepares_for_an_event_and_logs_who_you_met(page, live_server, artifa
     logged = Interaction.objects.filter(owner=alice, channel=Channel.CONFERENCE, event=event)
     assert set(logged.values_list("contact__last_name", flat=True)) == {"Tremblay", "Raman"}
     assert page.locator(f"#attendee-{tremblay.pk}").get_by_text("Met").is_visible()
+
+
+def test_it_shows_the_event_list_form_errors_export_and_calendar_pages(
+    page, live_server, artifacts_dir
+):
+    alice = UserFactory(username="alice")
+    build_conference(alice)
+    EventFactory(
+        owner=alice,
+        name="Emergency Medicine Innovation Day",
+        starts_on=timezone.localdate() - timedelta(days=60),
+        ends_on=None,
+    )
+    login_in_browser(page, live_server, "alice")
+
+    page.goto(f"{live_server.url}/events/")
+    assert "North American Digital Cardiology Summit" in page.locator("main").inner_text()
+    page.screenshot(path=os.path.join(artifacts_dir, "event_list.png"), full_page=True)
+
+    page.get_by_role("link", name="New event").click()
+    page.fill("#id_name", "Heart Rhythm Congress")
+    page.fill("#id_starts_on", "2026-12-10")
+    page.fill("#id_ends_on", "2026-12-01")
+    page.get_by_role("button", name="Create event").click()
+    assert "cannot be before the first day" in page.locator("#id_ends_on_error").inner_text()
+    page.screenshot(path=os.path.join(artifacts_dir, "event_form_errors.png"), full_page=True)
+    page.fill("#id_ends_on", "2026-12-12")
+    page.get_by_role("button", name="Create event").click()
+    page.wait_for_url("**/events/*/")
+    assert page.locator("h1").inner_text() == "Heart Rhythm Congress"
+
+    page.goto(f"{live_server.url}/contacts/export/")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download CSV").click()
+    assert download.value.suggested_filename.endswith(".csv")
+    page.screenshot(path=os.path.join(artifacts_dir, "export_page.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/calendar/")
+    feed = page.locator("#feed-url").input_value()
+    assert feed.startswith(live_server.url) and feed.endswith(".ics")
+    page.screenshot(path=os.path.join(artifacts_dir, "calendar_page.png"), full_page=True)
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Make a new address").click()
+    page.locator(".flash__item--success").wait_for()
+    assert page.locator("#feed-url").input_value() != feed

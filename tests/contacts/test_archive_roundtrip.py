@@ -2,7 +2,7 @@
 
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -12,6 +12,7 @@ from contacts.archive_import import ArchiveImportError, archive_import
 from contacts.exports import archive_collections, build_archive, write_archive
 from contacts.models import Contact
 from followups.models import CommitmentStatus, FollowUp, FollowUpKind, FollowUpStatus, Preferences
+from followups.rules import run_rules
 from interactions.choices import Channel, Direction, Value
 from tests.factories import (
     AttendanceFactory,
@@ -158,6 +159,27 @@ def test_it_rebuilds_dedupe_keys_with_the_new_ids(alice):
     assert key == f"share:{followup.resource_id}:{followup.contact_id}"
 
 
+def test_it_restores_an_account_the_rules_find_up_to_date(alice):
+    """Run the rules, archive, restore, run them again: nothing new in either account."""
+    build_network(alice)
+    now = datetime(2026, 10, 4, 9, tzinfo=UTC)
+    InteractionFactory(
+        owner=alice,
+        contact=Contact.objects.get(first_name="Omar"),
+        occurred_at=now - timedelta(hours=20),
+        channel=Channel.CALL,
+    )
+    assert run_rules(alice, now=now).created[FollowUpKind.THANK_YOU] == 1
+    carol = UserFactory(username="carol")
+    archive_import(owner=carol, data=build_archive(alice, include_confidential=True))
+    before = FollowUp.objects.for_user(carol).count()
+
+    report = run_rules(carol, now=now)
+
+    assert report.created_total == 0
+    assert FollowUp.objects.for_user(carol).count() == before
+
+
 def test_it_archives_every_foreign_key_as_a_reference():
     """A new foreign key on an archived model must be declared, or ids would leak."""
     names = {c.name for c in archive_collections()}
@@ -210,6 +232,9 @@ def assert_nothing_written(user):
         (lambda a: a["contacts"][0].update(email="not an email"), "email: Enter a valid email"),
         (lambda a: a["contacts"][0].update(tier="best friend"), "tier: Value 'best friend'"),
         (lambda a: a["contacts"][0].update(shoe_size=44), "unknown field(s) shoe_size"),
+        (lambda a: a["contacts"][0].update(notes="a\x00b"), "notes: contains a NUL"),
+        (lambda a: a["contacts"][0].update(first_name="x" * 101), "at most 100 characters"),
+        (lambda a: a["contacts"][0].update(cadence_days=0), "cadence"),
         (lambda a: a["interactions"][0].update(contact=999), "refers to missing contacts #999"),
         (lambda a: a["interactions"][0].update(occurred_at="yesterday"), "occurred_at"),
         (lambda a: a["contacts"][0].update(interests=[77]), "interests refers to missing topics"),

@@ -139,7 +139,7 @@ def test_it_serves_the_feed_without_a_login(client, alice):
     assert b"Thank-you" in response.content
 
 
-@pytest.mark.parametrize("token", ["wrong", "x" * 43, "%00", "a.b"])
+@pytest.mark.parametrize("token", ["wrong", "x" * 43, "%00", "a.b", "x" * 65, "é"])
 def test_it_404s_a_wrong_token(client, alice, token):
     assert client.get(f"/calendar/{token}.ics").status_code == 404
 

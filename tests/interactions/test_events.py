@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import ConnectionKind
+from followups.models import FollowUp, FollowUpKind
 from interactions.choices import Channel, Direction
 from interactions.models import Attendance, Event, Interaction
 from tests.factories import (
@@ -389,9 +390,16 @@ def test_it_logs_a_conference_encounter_for_each_person_met(alice, alice_client)
     }
     assert not Attendance.objects.get(pk=missed.pk).met
 
+    # The follow-up rules open a thank-you for each person met, and only for them.
+    thank_yous = FollowUp.objects.for_user(alice).filter(kind=FollowUpKind.THANK_YOU)
+    assert sorted(thank_yous.values_list("contact_id", "source_interaction__event_id")) == sorted(
+        [(met.contact_id, event.pk), (also_met.contact_id, event.pk)]
+    )
+
     # Ticking the same people again logs nothing twice.
     alice_client.post(reverse("event_met", args=[event.pk]), {"attendance": [met.pk]})
     assert Interaction.objects.count() == 2
+    assert thank_yous.count() == 2
 
 
 @pytest.mark.parametrize("bad", [[], ["abc"], ["999999"]])
