@@ -44,7 +44,9 @@ def main() -> None:
         assert client.get(args.url).status_code == 200
     with CaptureQueriesContext(connection) as captured:
         client.get(args.url)
-    sql_ms = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+    # A copy: the next request's request_started signal empties the connection's log.
+    queries = list(captured.captured_queries)
+    sql_ms = sum(float(q["time"]) for q in queries) * 1000
     times = []
     profiler = Profiler(interval=0.0005)
     profiler.start()
@@ -55,9 +57,9 @@ def main() -> None:
     profiler.stop()
     print(
         f"{args.url}: median {statistics.median(times) * 1000:.1f} ms over {args.requests}, "
-        f"{len(captured.captured_queries)} queries, {sql_ms:.1f} ms of SQL (one request)"
+        f"{len(queries)} queries, {sql_ms:.1f} ms of SQL (one request)"
     )
-    for q in captured.captured_queries:
+    for q in queries:
         print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:150]}")
     print(profiler.output_text(unicode=True, color=False, show_all=False))
     if args.html:
