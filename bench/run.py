@@ -13,6 +13,7 @@ import csv
 import io
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -121,8 +122,18 @@ def part_seed(reseed: bool) -> None:
 # --- pages ----------------------------------------------------------------------------
 
 
+CONTROL = {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "CLOSE", "FETCH"}
+SERVER_CURSOR = re.compile(r"^DECLARE .*? CURSOR (?:WITH(?:OUT)? HOLD )?FOR (.*)$", re.S | re.I)
+
+
 def is_control(sql: str) -> bool:
-    return sql.split(None, 1)[0].upper() in {"SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT"}
+    return sql.split(None, 1)[0].upper() in CONTROL
+
+
+def plain_sql(sql: str) -> str:
+    """The query itself: a server-side cursor's DECLARE … FOR <query> becomes <query>."""
+    match = SERVER_CURSOR.match(sql)
+    return match.group(1) if match else sql
 
 
 def sql_floor(statements: list[str], repeat: int = REQUESTS) -> float:
@@ -147,7 +158,9 @@ def measure_page(client: Client, url: str) -> dict:
         assert response.status_code == 200, (url, response.status_code)
     with CaptureQueriesContext(connection) as captured:
         client.get(url)
-    statements = [q["sql"] for q in captured.captured_queries if not is_control(q["sql"])]
+    statements = [
+        plain_sql(q["sql"]) for q in captured.captured_queries if not is_control(q["sql"])
+    ]
     times = []
     for _ in range(REQUESTS):
         started = time.perf_counter()

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from config.queue import enqueue_on_commit
 from contacts.importers.forms import ColumnMappingForm, ImportUploadForm
 from contacts.importers.preview import build_preview
 from contacts.importers.reading import ImportFileError
@@ -105,7 +106,9 @@ def commit_batch(request: HttpRequest, batch: ImportBatch) -> None:
         if import_claim(batch=batch, queued=True):
             from contacts.tasks import commit_import
 
-            transaction.on_commit(lambda: commit_import.delay(batch.pk))
+            # Never hangs or raises with the broker down: the heartbeat sweep
+            # (followups.tasks.heartbeat) re-queues batches left waiting.
+            enqueue_on_commit(commit_import, batch.pk)
         return
     if not import_claim(batch=batch):
         return

@@ -1,11 +1,21 @@
 """Celery tasks for contacts: thin wrappers that take ids and call a service."""
 
+import logging
+from datetime import datetime, timedelta
+
 from celery import shared_task
 from django.db import OperationalError
 
+from config.queue import publish
 from contacts.importers.reading import ImportFileError
 from contacts.importers.services import import_claim, import_commit
 from contacts.models import ImportBatch, ImportStatus
+
+logger = logging.getLogger(__name__)
+# A batch still waiting this long after its upload was probably never queued (the broker
+# was down when the user clicked Import). Queuing it twice is harmless: the claim in
+# commit_import lets only one run.
+REQUEUE_AFTER = timedelta(minutes=1)
 
 
 @shared_task(
@@ -29,3 +39,15 @@ def commit_import(batch_id: int) -> None:
         # The transaction rolled back: put the batch back in the queue for the retry.
         ImportBatch.objects.filter(pk=batch_id).update(status=ImportStatus.QUEUED, failure="")
         raise
+
+
+def requeue_waiting_imports(*, now: datetime) -> int:
+    """Queue again every import left waiting, so that an import clicked while the broker
+    was down still runs once it is back. Called by the heartbeat every minute."""
+    waiting = ImportBatch.objects.filter(
+        status=ImportStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER
+    ).values_list("pk", flat=True)
+    queued = sum(publish(commit_import, batch_id) for batch_id in waiting)
+    if queued:
+        logger.info("Re-queued %s waiting import(s).", queued)
+    return queued

@@ -2,8 +2,6 @@
 a page (or its partial for HTMX) or redirect. Every object comes through the owner's
 scope, so another user's id is a 404, on GET and POST alike."""
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from contacts import services
+from contacts.exports import write_contacts_csv
 from contacts.forms import (
     FIELDSETS,
     BulkAction,
@@ -35,6 +34,7 @@ from contacts.selectors import (
     filter_contacts,
 )
 from followups.models import Preferences
+from interactions.quicklog import QuickLogForm
 
 PER_PAGE = 25
 UNDO_SESSION_KEY = "contacts_undo_archive"
@@ -123,56 +123,16 @@ def contact_bulk(request):
     return redirect(back)
 
 
-EXPORT_FIELDS = [
-    ("First name", "first_name"),
-    ("Last name", "last_name"),
-    ("Honorific", "honorific"),
-    ("Credentials", "credentials"),
-    ("Title", "title"),
-    ("Specialty", "specialty"),
-    ("Institution", "institution"),
-    ("City", "city"),
-    ("Country", "country"),
-    ("Email", "email"),
-    ("Phone", "phone"),
-    ("LinkedIn", "linkedin_url"),
-    ("Website", "website"),
-    ("Preferred channel", "preferred_channel"),
-    ("Tier", "tier"),
-    ("Cadence (days)", "cadence_days"),
-    ("How we met", "how_we_met"),
-    ("Research interests", "research_interests"),
-    ("Recent work", "recent_work"),
-    ("Notes", "notes"),
-]
-
-
-def formula_safe(value) -> str:
-    """Spreadsheets run cells that start with = + - @ (or a tab or CR) as formulas;
-    a leading apostrophe makes them text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_selection(owner, ids: list[int]) -> HttpResponse:
-    """The selected contacts as CSV. Confidential notes never leave the app here."""
+    """The selected contacts as formula-safe CSV. Confidential notes never leave here."""
     contacts = (
-        Contact.objects.for_user(owner)
-        .filter(pk__in=ids)
-        .prefetch_related("interests")
-        .order_by("last_name", "first_name", "id")
+        Contact.objects.for_user(owner).filter(pk__in=ids).order_by("last_name", "first_name", "id")
     )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.now().strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.csv"'
     response.write("\ufeff")  # so that Excel reads UTF-8
-    writer = csv.writer(response)
-    writer.writerow([label for label, _ in EXPORT_FIELDS] + ["Interests"])
-    for contact in contacts:
-        writer.writerow(
-            [formula_safe(getattr(contact, name)) for _, name in EXPORT_FIELDS]
-            + [formula_safe(", ".join(t.name for t in contact.interests.all()))]
-        )
+    write_contacts_csv(contacts, response)
     return response
 
 
@@ -199,11 +159,12 @@ def contacts_restore(request):
 @require_GET
 def contact_detail(request, pk: int):
     page = contact_page(request.user, pk, now=timezone.now())
-    return render(
-        request,
-        "contacts/contact_detail.html",
-        {"nav": "contacts", "page": page, "contact": page.contact},
-    )
+    context = {"nav": "contacts", "page": page, "contact": page.contact}
+    if not page.contact.is_archived:
+        context["quicklog"] = QuickLogForm(
+            user=request.user, today=page.today, contact=page.contact
+        )
+    return render(request, "contacts/contact_detail.html", context)
 
 
 def _save_contact(request, form: ContactForm, contact: Contact | None):

@@ -1,6 +1,8 @@
 """The calendar feed (reached by its secret token, without a session) and the small page
 that shows and regenerates that token."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from followups.calendar import build_calendar
 from followups.models import Preferences, new_calendar_token
 
-TOKEN_MAX_LENGTH = Preferences._meta.get_field("calendar_token").max_length
+# Tokens are secrets.token_urlsafe(32); anything else (NUL bytes included) is not one.
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
 
 
 @login_not_required
@@ -20,7 +23,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     # The URL only admits token characters (no NUL, which PostgreSQL refuses).
     preferences = (
         Preferences.objects.select_related("user").filter(calendar_token=token).first()
-        if 0 < len(token) <= TOKEN_MAX_LENGTH
+        if CALENDAR_TOKEN.fullmatch(token)
         else None
     )
     if preferences is None or not preferences.user.is_active:

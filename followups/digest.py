@@ -14,6 +14,7 @@ Exactly once rests on the database, not on the broker or beat:
 """
 
 import logging
+import smtplib
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -295,7 +296,7 @@ def deliver_digest(
         run.skipped += 1
         return
     try:
-        mailer.open()
+        ensure_open(mailer)
         if mailer.send_messages([digest.message]) != 1:
             raise RuntimeError("the mail backend accepted no message")
     except Exception as exc:
@@ -309,6 +310,19 @@ def deliver_digest(
         status=DigestStatus.SENT, sent_at=timezone.now(), item_count=digest.item_count, error=""
     )
     run.sent += 1
+
+
+def ensure_open(mailer) -> None:
+    """One SMTP connection serves the whole run, but building a digest can take long
+    enough for the server to drop an idle connection: check it with a NOOP (which
+    sends no message, so reconnecting cannot duplicate one) and reconnect if needed."""
+    smtp = getattr(mailer, "connection", None)
+    if isinstance(smtp, smtplib.SMTP):
+        try:
+            smtp.noop()
+        except (smtplib.SMTPException, OSError):
+            close_quietly(mailer)
+    mailer.open()
 
 
 def close_quietly(mailer) -> None:

@@ -1,15 +1,13 @@
-import zoneinfo
-
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from followups.models import Preferences
+from followups.models import Preferences, iana_time_zones
 
 HOUR_CHOICES = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+    return [(name, name.replace("_", " ")) for name in sorted(iana_time_zones())]
 
 
 class PreferencesForm(forms.ModelForm):

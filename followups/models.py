@@ -1,3 +1,4 @@
+import functools
 import secrets
 import zoneinfo
 from datetime import date
@@ -12,8 +13,14 @@ from contacts.models import DEFAULT_CADENCE_DAYS, Tier
 from contacts.ownership import OwnedModel
 
 
+@functools.cache
+def iana_time_zones() -> frozenset[str]:
+    """The IANA zone names; read from disk once (it takes ~0.1 s each time)."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
+    if value not in iana_time_zones():
         raise ValidationError(f"“{value}” is not a time zone from the IANA database.")
 
 

@@ -5,9 +5,8 @@ import logging
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerError
 
 from contacts.models import Contact
 from followups import digest, rules
@@ -52,23 +51,17 @@ def run_rules_for_contact(contact_id: int) -> dict | None:
 @shared_task(acks_late=True, ignore_result=True)
 def heartbeat() -> str:
     """Beat's pulse: a log line every minute shows the scheduler and a worker are alive
-    (`make run` shows the first tick)."""
-    now = timezone.now().isoformat(timespec="seconds")
-    logger.info("Beat heartbeat at %s: scheduler and worker are alive.", now)
-    return now
+    (`make run` shows the first tick). It also catches up the work that could not be
+    queued while the broker was down (imports; the rules and digests are caught up by
+    their own periodic runs)."""
+    from contacts.tasks import requeue_waiting_imports
 
-
-def enqueue_after_commit(task, *args) -> None:
-    """Queue `task` once the current transaction commits. The web app keeps working
-    when the broker is down: the nightly run catches up what could not be queued."""
-
-    def send() -> None:
-        try:
-            task.delay(*args)
-        except (BrokerError, OSError):
-            logger.warning("Broker unavailable: %s%s not queued", task.name, args)
-
-    transaction.on_commit(send)
+    now = timezone.now()
+    requeue_waiting_imports(now=now)
+    logger.info(
+        "Beat heartbeat at %s: scheduler and worker are alive.", now.isoformat(timespec="seconds")
+    )
+    return now.isoformat(timespec="seconds")
 
 
 # ---- Daily digest ---------------------------------------------------------------

@@ -44,6 +44,19 @@ NOT_ATTENDING = [
     ("not attending", "not attending"),
 ]
 SPEAKER_WORDS = ("speaker", "faculty", "presenter", "panelist", "panellist", "keynote", "moderator")
+HONORIFIC_WORDS = {
+    "dr",
+    "prof",
+    "professor",
+    "mr",
+    "mrs",
+    "ms",
+    "mx",
+    "miss",
+    "sir",
+    "rev",
+    "doctor",
+}
 NO_EMAIL_PLACEHOLDERS = {"", "-", "--", "n/a", "na", "none", "null"}
 
 
@@ -136,8 +149,10 @@ def candidate_from_row(row: SourceRow, mapping: dict[str, str]) -> Candidate:
         for key in ("first_name", "middle_name", "last_name"):
             if raw.get(key):
                 values[key] = raw[key]
-        # A "First Name" cell holding "Dr. Jane" still loses its honorific.
-        if values.get("first_name"):
+        # A "First Name" cell holding "Dr. Jane" still loses its honorific (checked
+        # cheaply first: parsing every name is the slowest step of a big import).
+        first_word = values.get("first_name", "").split(" ", 1)[0].rstrip(".").casefold()
+        if first_word in HONORIFIC_WORDS:
             parsed = HumanName(values["first_name"])
             if parsed.title and parsed.first:
                 values["honorific"], values["first_name"] = parsed.title, parsed.first

@@ -18,7 +18,7 @@ import logging
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from followups.models import Preferences
 from followups.rules.base import RuleContext, RulesReport
@@ -53,7 +53,16 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
+def _without_jit() -> None:
+    """PostgreSQL's JIT compiles the big CASE expressions of the flag updates for
+    seconds and then runs them for milliseconds: turn it off for this transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+
+
 def _run(ctx: RuleContext, *, timestamps: bool = True) -> RulesReport:
+    _without_jit()
     if timestamps:
         refresh_timestamps(ctx)
     ctx.load_quiet_periods()
@@ -97,6 +106,7 @@ def suggest_shares_for_resource(resource, *, now: datetime) -> RulesReport:
     """After a Resource is saved: suggest sharing it (within the daily limit)."""
     with transaction.atomic():
         ctx = RuleContext(user=resource.owner, prefs=Preferences.for_user(resource.owner), now=now)
+        _without_jit()
         ctx.load_quiet_periods()
         if not ctx.user_is_quiet:
             create_shares(ctx, resource_id=resource.pk)
@@ -110,6 +120,7 @@ def run_rules_for_all_users(*, now: datetime) -> RulesReport:
     failure neither blocks nor rolls back the others (it is logged and reported)."""
     report = RulesReport()
     with transaction.atomic():
+        _without_jit()
         refresh_all_timestamps(now)
     active = get_user_model().objects.filter(is_active=True)
     preferences = Preferences.objects.filter(user__in=active).select_related("user")

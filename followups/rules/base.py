@@ -149,6 +149,8 @@ def interactions_after(
     after_ref = after if isinstance(after, OuterRef) else OuterRef(after)
     return Exists(
         Interaction.objects.filter(
+            # owner too, so the (owner, contact, -occurred_at) index answers it.
+            owner=OuterRef("owner"),
             contact=OuterRef("contact"),
             direction__in=directions,
             occurred_at__gt=after_ref,

@@ -11,6 +11,7 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -32,7 +33,10 @@ from interactions.models import Interaction
 def _latest(directions: list[str], now) -> Subquery:
     return Subquery(
         Interaction.objects.filter(
-            contact=OuterRef("pk"), direction__in=directions, occurred_at__lte=now
+            owner=OuterRef("owner"),
+            contact=OuterRef("pk"),
+            direction__in=directions,
+            occurred_at__lte=now,
         )
         .values("contact")
         .annotate(latest=Max("occurred_at"))
@@ -113,6 +117,7 @@ def refresh_holds(ctx: RuleContext) -> int:
     limit = prefs.unanswered_limit
     unanswered = Subquery(
         Interaction.objects.filter(
+            owner=OuterRef("owner"),
             contact=OuterRef("pk"),
             direction=Direction.OUTBOUND,
             occurred_at__gt=Coalesce(OuterRef("last_two_way_at"), Value(NEVER)),
@@ -184,12 +189,24 @@ def refresh_holds(ctx: RuleContext) -> int:
         default=Coalesce(F("_outreach_reason"), Value("")),
         output_field=CharField(),
     )
-    qs = ctx.contacts().alias(
-        _unanswered=unanswered,
-        _outreach_until=outreach_until,
-        _outreach_reason=outreach_reason,
-        _busy_until=busy_until,
-        _busy_reason=busy_reason,
+    # Only rows that are on hold or could be: recent outreach, or busy today. The rest
+    # would compute "no hold" and are skipped, which keeps the CASE off most rows.
+    recent = ctx.day_start(ctx.today - timedelta(days=max(unanswered_hold_days(gap), gap)))
+    candidates = (
+        Q(on_hold_until__isnull=False)
+        | Q(last_outreach_at__gte=recent)
+        | Q(Exists(busy.values("pk")))
+    )
+    qs = (
+        ctx.contacts()
+        .filter(candidates)
+        .alias(
+            _unanswered=unanswered,
+            _outreach_until=outreach_until,
+            _outreach_reason=outreach_reason,
+            _busy_until=busy_until,
+            _busy_reason=busy_reason,
+        )
     )
     changed = _update_changed(
         qs,

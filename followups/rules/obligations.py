@@ -52,6 +52,7 @@ def create_thank_yous(ctx: RuleContext) -> int:
         .exclude(
             Exists(
                 Interaction.objects.filter(
+                    owner=OuterRef("owner"),
                     contact=OuterRef("contact"),
                     channel__in=Channel.conversations(),
                     occurred_at__gt=OuterRef("occurred_at"),
@@ -89,6 +90,7 @@ def create_replies(ctx: RuleContext) -> int:
     window = ctx.prefs.reply_window_days
     answered_at = Subquery(
         Interaction.objects.filter(
+            owner=OuterRef("owner"),
             contact=OuterRef("contact"),
             direction__in=[Direction.OUTBOUND, Direction.MUTUAL],
             occurred_at__lte=ctx.now,

@@ -32,7 +32,10 @@ def create_check_ins(ctx: RuleContext) -> int:
     check-in done or dismissed stays so until a new conversation starts a new episode."""
     latest_two_way = Subquery(
         Interaction.objects.filter(
-            contact=OuterRef("pk"), direction__in=TWO_WAY, occurred_at__lte=ctx.now
+            owner=OuterRef("owner"),
+            contact=OuterRef("pk"),
+            direction__in=TWO_WAY,
+            occurred_at__lte=ctx.now,
         )
         .order_by("-occurred_at", "-pk")
         .values("pk")[:1]

@@ -18,11 +18,12 @@ from followups.models import (
     Preferences,
     Resource,
 )
+from followups.rules.reciprocity import RECIPROCITY_DAYS, give_ask_balance
 from interactions.choices import Direction, Value
 from interactions.drafting.text import mentions
 from interactions.models import Interaction
 
-BALANCE_WINDOW = timedelta(days=365)
+BALANCE_WINDOW = timedelta(days=RECIPROCITY_DAYS)
 
 
 @dataclass(frozen=True)
@@ -90,18 +91,12 @@ class Facts:
         return items
 
 
-def give_ask_counts(contact: Contact, *, since: datetime) -> tuple[int, int]:
-    """(gives, asks) recorded with `contact` since `since`. The follow-up engine may grow
-    a shared version of this in followups/rules.py; this one serves the draft helper."""
-    counts = (
-        Interaction.objects.for_user(contact.owner)
-        .filter(contact=contact, occurred_at__gte=since)
-        .aggregate(
-            gives=Count("id", filter=Q(value=Value.GIVE)),
-            asks=Count("id", filter=Q(value=Value.ASK)),
-        )
-    )
-    return counts["gives"], counts["asks"]
+def give_ask_counts(contact: Contact, *, now: datetime | None = None) -> tuple[int, int]:
+    """(gives, asks) with `contact` over the reciprocity window, through the engine's
+    shared followups.rules.reciprocity (gather_facts counts the same window in its one
+    statistics query)."""
+    balance = give_ask_balance(contact, now=now)
+    return balance.gives, balance.asks
 
 
 def _article_reason(resource: Resource, interests: list[str]) -> str:

@@ -107,7 +107,9 @@ def _page_context(request, contact, facts, form, followup, chosen) -> dict:
 
 @require_GET
 def draft(request, pk: int):
-    contact = get_owned_or_404(Contact.objects.select_related("met_at_event"), request.user, pk=pk)
+    contact = get_owned_or_404(
+        Contact.objects.select_related("met_at_event", "owner"), request.user, pk=pk
+    )
     followup = _followup(request.user, contact, request.GET.get("followup"))
     facts = gather_facts(contact, followup=followup)
     key = request.GET.get("template") or (
@@ -140,7 +142,9 @@ def draft(request, pk: int):
 def draft_check(request, pk: int):
     """The live check: HTMX posts the draft as the user types and gets the findings
     fragment back; without JavaScript the same post renders the whole page."""
-    contact = get_owned_or_404(Contact.objects.select_related("met_at_event"), request.user, pk=pk)
+    contact = get_owned_or_404(
+        Contact.objects.select_related("met_at_event", "owner"), request.user, pk=pk
+    )
     form = DraftForm(request.POST)
     followup = _followup(request.user, contact, request.POST.get("followup"))
     facts = gather_facts(contact, followup=followup)
@@ -168,7 +172,9 @@ def draft_check(request, pk: int):
 
 @require_POST
 def draft_log(request, pk: int):
-    contact = get_owned_or_404(Contact.objects.select_related("met_at_event"), request.user, pk=pk)
+    contact = get_owned_or_404(
+        Contact.objects.select_related("met_at_event", "owner"), request.user, pk=pk
+    )
     followup = _followup(request.user, contact, request.POST.get("followup"))
     form = LogSentForm(request.POST)
     if not form.is_valid():

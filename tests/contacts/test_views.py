@@ -65,7 +65,7 @@ class TestList:
         for user, size in ((alice, 3), (bob, 12)):
             build_network(user, size)
             client.force_login(user)
-            # session, user, preferences, topics, events, count, page, interests
+            # session, user, preferences, count, topics, events, page, interests
             with django_assert_num_queries(8):
                 assert client.get(url("contact_list"), params).status_code == 200
 

@@ -202,3 +202,28 @@ def test_it_keeps_sending_to_others_when_one_address_is_refused(smtp_server):
     assert sorted(smtp_server.inbox.recipients()) == ["alice@example.com", "carol@example.com"]
     assert DigestDelivery.objects.get(user=bad).status == DigestStatus.FAILED
     assert FollowUp.objects.count() == 3
+
+
+def test_it_reconnects_when_the_server_dropped_the_idle_connection(smtp_server):
+    from django.core.mail import mailers
+
+    from followups.digest import DigestRun, deliver_digest
+    from followups.models import Preferences
+
+    digest_user("alice", time_zone="America/Montreal", due_on=date(2026, 1, 15))
+    digest_user("bob", time_zone="America/Montreal", due_on=date(2026, 1, 15))
+    mailer = mailers.default
+    run = DigestRun()
+    moment = datetime(2026, 1, 15, 13, tzinfo=UTC)
+    with time_machine.travel(moment, tick=False):
+        for preferences in Preferences.objects.select_related("user").order_by("user_id"):
+            deliver_digest(
+                preferences, local_date=date(2026, 1, 15), now=moment, mailer=mailer, run=run
+            )
+            # The server hangs up between two users (an idle timeout, a restart).
+            smtp_server.stop()
+            smtp_server.start()
+    mailer.close()
+
+    assert (run.sent, run.failed) == (2, 0)
+    assert sorted(smtp_server.inbox.recipients()) == ["alice@example.com", "bob@example.com"]

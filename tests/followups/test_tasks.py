@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from config.celery import app
+from config.queue import enqueue_on_commit
 from followups import tasks
 from followups.models import FollowUp, FollowUpKind
 from tests.conftest import redis_url
@@ -45,6 +46,7 @@ def test_the_nightly_task_runs_every_user(owner, bob):
     assert (report["users"], report["created"]) == (2, {"thank_you": 2})
 
 
+@pytest.mark.django_db
 def test_the_heartbeat_logs_a_line(caplog):
     with caplog.at_level(logging.INFO, logger="followups.tasks"):
         tasks.heartbeat.apply().get()
@@ -62,16 +64,16 @@ def test_the_tasks_retry_with_backoff_and_late_acks():
 def test_enqueueing_waits_for_the_commit_and_survives_a_broker_outage(owner, monkeypatch, caplog):
     sent = []
 
-    def fail(*args):
-        sent.append(args)
+    def fail(*args, **kwargs):
+        sent.append(kwargs["args"])
         raise OSError("connection refused")
 
-    monkeypatch.setattr(tasks.run_rules_for_contact, "delay", fail)
+    monkeypatch.setattr(tasks.run_rules_for_contact, "apply_async", fail)
     with transaction.atomic():
-        tasks.enqueue_after_commit(tasks.run_rules_for_contact, 42)
+        enqueue_on_commit(tasks.run_rules_for_contact, 42)
         assert sent == []
     assert sent == [(42,)]
-    assert "Broker unavailable" in caplog.text
+    assert "Could not queue followups.tasks.run_rules_for_contact" in caplog.text
 
 
 def _database_url() -> str:

@@ -254,3 +254,9 @@ def test_it_renders_only_the_agenda_when_the_quick_log_asks(alice_client, alice)
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="agenda"')
     assert "<html" not in html
+
+
+def test_it_links_each_row_to_a_draft_for_its_first_reason(alice_client, alice):
+    followup = thank_you(alice)
+    html = alice_client.get("/").content.decode()
+    assert f'href="/contacts/{followup.contact_id}/draft/?followup={followup.pk}"' in html

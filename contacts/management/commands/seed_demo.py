@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils import timezone
 
 from contacts.demo import _demo_usernames, seed_demo
@@ -45,6 +46,10 @@ class Command(BaseCommand):
             return
         now = timezone.now()
         result = seed_demo(users=users, contacts=contacts, seed=seed, now=now)
+        if connection.vendor == "postgresql":
+            # Fresh statistics after a bulk load, so the planner picks the indexes.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         # Derive the follow-ups (thank-yous, shares, promises, nudges, replies,
         # check-ins) so the dashboard has something to show at once.
         demo_users = get_user_model().objects.filter(username__in=_demo_usernames(users))
