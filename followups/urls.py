@@ -5,6 +5,7 @@ from interactions.quicklog import quicklog
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("today/<slug:key>/", views.agenda_section, name="agenda_section"),
     path("today/<int:contact_pk>/done/", views.row_done, name="row_done"),
     path("today/<int:contact_pk>/snooze/", views.row_snooze, name="row_snooze"),
     path("today/<int:contact_pk>/dismiss/", views.row_dismiss, name="row_dismiss"),

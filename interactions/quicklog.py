@@ -4,17 +4,22 @@ to date; the HTMX answer then tells the page (event `interaction-logged`) to ref
 whatever shows follow-ups."""
 
 from datetime import date, datetime, time
+from html import escape
 
 from django import forms
 from django.contrib import messages
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import trigger_client_event
 
-from contacts.models import Contact
+from contacts.models import DISPLAY_NAME_FIELDS, Contact, display_name
 from contacts.ownership import get_owned_or_404
 from followups.models import Preferences
 from interactions.choices import Channel, Direction, Purpose, Value
@@ -25,8 +30,39 @@ TEMPLATE = "interactions/quicklog.html"
 EVENT = "interaction-logged"
 
 
+class PersonChoiceIterator(ModelChoiceIterator):
+    """(id, display name) pairs read as plain values: no model instance per person."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for pk, *name in self.queryset.values_list("pk", *DISPLAY_NAME_FIELDS):
+            yield (pk, display_name(*name))
+
+
+class PlainSelect(forms.Select):
+    """A flat select rendered in one pass rather than a template per option: the quick
+    log lists every active contact, thousands for a busy user, on the dashboard."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = {str(v) for v in self.format_value(value)}
+        # The standard library's escape is Django's, without a SafeString per option.
+        options = "".join(
+            f'<option value="{escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for v, label in self.choices
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    iterator = PersonChoiceIterator
+    widget = PlainSelect
+
+
 class QuickLogForm(forms.Form):
-    contact = forms.ModelChoiceField(
+    contact = PersonChoiceField(
         queryset=Contact.objects.none(), empty_label="Choose a person…", label="Who"
     )
     channel = forms.ChoiceField(label="How", choices=Channel.choices, initial=Channel.EMAIL)
