@@ -37,6 +37,13 @@ def test_it_answers_404_to_another_user_and_changes_nothing(client, route):
     assert fingerprint(alice) == before
 
 
+# Route parameters that name no object: each is read against the requesting user's own
+# data only (say why when adding one).
+NOT_AN_ID = {
+    "key",  # agenda_section: a section of the user's own agenda ("overdue", "today"…)
+}
+
+
 def test_every_route_parameter_is_an_object_id_or_a_secret(capsys):
     """An id under any name (pk, contact_pk, attendance_pk…) is swept as long as it is
     an int; a route taking anything else must be a known secret-token route, or the
@@ -44,7 +51,7 @@ def test_every_route_parameter_is_an_object_id_or_a_secret(capsys):
     routes = project_routes()
     for route in routes:
         for name, converter in route.kwargs.items():
-            assert converter == "int" or name in SECRET_TOKEN_KWARGS, (
+            assert converter == "int" or name in SECRET_TOKEN_KWARGS | NOT_AN_ID, (
                 f"{route.route}: <{converter}:{name}> escapes the ownership sweep"
             )
     other_names = {n for r in ROUTES_WITH_IDS for n in r.kwargs if n != "pk"}
