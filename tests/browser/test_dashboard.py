@@ -82,6 +82,27 @@ def test_it_logs_an_interaction_and_the_list_updates(page, live_server):
     assert "thank-you" in page.locator(f"#row-{contact.pk}").inner_text().lower()
 
 
+def test_it_finds_someone_outside_the_shortlist_as_you_type(page, live_server):
+    from interactions.quicklog import SHORTLIST_SIZE
+
+    user = UserFactory(username="hana")
+    forgotten = ContactFactory(owner=user, first_name="Zofia", last_name="Quinlan")
+    for _ in range(SHORTLIST_SIZE + 2):
+        ContactFactory(owner=user)  # all newer than Zofia: she is off the shortlist
+    login_in_browser(page, live_server, "hana")
+    no_navigation_marker(page)
+    form = page.locator("#quicklog")
+    who = form.get_by_label("Who", exact=True)
+    assert who.locator(f'option[value="{forgotten.pk}"]').count() == 0
+    form.get_by_label("Find a person").fill("quinl")
+    who.locator(f'option[value="{forgotten.pk}"]').wait_for(state="attached")
+    who.select_option(value=str(forgotten.pk))
+    form.get_by_role("button", name="Log it").click()
+    page.get_by_text("Logged:").wait_for()
+    assert_no_navigation(page)
+    assert Interaction.objects.get().contact == forgotten
+
+
 SIZES = [("desktop", 1280, 900), ("phone", 390, 844)]
 
 
