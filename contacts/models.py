@@ -39,6 +39,27 @@ class ContactQuerySet(OwnedQuerySet):
         return self.active().filter(do_not_contact=False)
 
 
+# The columns a contact's display name is made of, in `display_name`'s order: lists of
+# thousands of names (the quick log's select) read only these.
+DISPLAY_NAME_FIELDS = (
+    "honorific",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "credentials",
+    "email",
+)
+
+
+def display_name(
+    honorific: str, first_name: str, middle_name: str, last_name: str, credentials: str, email: str
+) -> str:
+    """“Dr. Jane Q. Smith, MD” — how the user would address the envelope."""
+    full_name = " ".join(p for p in (first_name, middle_name, last_name) if p)
+    name = " ".join(p for p in (honorific, full_name) if p) or email
+    return f"{name}, {credentials}" if credentials else name
+
+
 class Contact(OwnedModel):
     # Identity
     honorific = models.CharField(max_length=20, blank=True, help_text="Dr., Prof., Ms. …")
@@ -122,8 +143,7 @@ class Contact(OwnedModel):
     @property
     def display_name(self) -> str:
         """“Dr. Jane Q. Smith, MD” — how the user would address the envelope."""
-        name = " ".join(p for p in (self.honorific, self.full_name) if p) or self.email
-        return f"{name}, {self.credentials}" if self.credentials else name
+        return display_name(*(getattr(self, name) for name in DISPLAY_NAME_FIELDS))
 
     def get_absolute_url(self) -> str:
         return reverse("contact_detail", args=[self.pk])

@@ -289,11 +289,11 @@ class ContactPage:
         return self.next_check_in_due is not None and self.next_check_in_due < self.today
 
 
-def _monthly_counts(contact: Contact, since: datetime, preferences: Preferences):
+def _monthly_counts(user, contact: Contact, since: datetime, preferences: Preferences):
     """One query: interactions per (month, value) since `since`, months in the user's
     zone. Gives the sparkline and the 12-month give/ask balance together."""
     rows = (
-        Interaction.objects.for_user(contact.owner)
+        Interaction.objects.for_user(user)
         .filter(contact=contact, occurred_at__gte=since)
         .annotate(month=TruncMonth("occurred_at", tzinfo=preferences.tz))
         .values("month", "value")
@@ -329,7 +329,7 @@ def contact_page(user, pk: int, *, now: datetime) -> ContactPage:
     today = preferences.local_today(now)
     first_month = month_starts(today, RHYTHM_MONTHS)[0]
     since = datetime.combine(first_month, time.min, tzinfo=preferences.tz)
-    per_month, give_ask = _monthly_counts(contact, since, preferences)
+    per_month, give_ask = _monthly_counts(user, contact, since, preferences)
 
     # One row more than shown tells whether there is more to see.
     interactions = list(

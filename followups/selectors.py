@@ -4,10 +4,11 @@ rules (followups.rules) decide what is in it."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from contacts.models import Contact
-from followups.models import FollowUp, FollowUpKind, FollowUpStatus
+from followups.models import Commitment, FollowUp, FollowUpKind, FollowUpStatus, Resource
 from interactions.models import Event
 
 # Sections in the order the user sees them; each follow-up kind belongs to one.
@@ -119,13 +120,25 @@ class AgendaRow:
 
 @dataclass
 class AgendaSection:
+    """Every row of a section, in order; `shown` are the ones a page renders first
+    (the most urgent `limit`), so that the dashboard's cost does not grow with the list."""
+
     key: str
     title: str
     rows: list[AgendaRow] = field(default_factory=list)
+    limit: int | None = None
 
     @property
     def count(self) -> int:
         return len(self.rows)
+
+    @property
+    def shown(self) -> list[AgendaRow]:
+        return self.rows if self.limit is None else self.rows[: self.limit]
+
+    @property
+    def hidden_count(self) -> int:
+        return self.count - len(self.shown)
 
 
 @dataclass
@@ -142,8 +155,8 @@ class Agenda:
     def is_empty(self) -> bool:
         return self.total == 0 and not self.events
 
-    def section(self, key: str) -> AgendaSection:
-        return next(s for s in self.sections if s.key == key)
+    def section(self, key: str) -> AgendaSection | None:
+        return next((s for s in self.sections if s.key == key), None)
 
     def row_for(self, contact_id: int) -> AgendaRow | None:
         for section in self.sections:
@@ -155,7 +168,13 @@ class Agenda:
 
 def agenda_followups(user, today: date):
     """Open follow-ups due within the horizon, and snoozes that ran out, for reachable
-    contacts. One query, with everything a row shows."""
+    contacts. One query, with everything a row shows: the resource's title and url and
+    the promise's text come as subqueries on their primary keys rather than LEFT JOINs,
+    which PostgreSQL answers by hashing the whole resource and commitment tables (every
+    user's rows) once the list is long. `with_related` turns them into the usual
+    `followup.resource` and `followup.commitment`."""
+    resource = Resource.objects.filter(pk=OuterRef("resource_id"))
+    commitment = Commitment.objects.filter(pk=OuterRef("commitment_id"))
     return (
         FollowUp.objects.for_user(user)
         .filter(
@@ -163,9 +182,33 @@ def agenda_followups(user, today: date):
             | Q(status=FollowUpStatus.SNOOZED, snoozed_until__lte=today)
         )
         .filter(contact__archived_at__isnull=True, contact__do_not_contact=False)
-        .select_related("contact", "resource", "commitment")
+        .select_related("contact")
+        .annotate(
+            agenda_resource_title=Subquery(resource.values("title")),
+            agenda_resource_url=Subquery(resource.values("url")),
+            agenda_commitment_description=Subquery(commitment.values("description")),
+        )
         .order_by("due_on", "id")
     )
+
+
+def with_related(followup: FollowUp) -> FollowUp:
+    """Attach the resource and commitment read by `agenda_followups` as model instances
+    holding those fields (any other field loads on access, as a deferred field does)."""
+    db = followup._state.db or DEFAULT_DB_ALIAS
+    if followup.resource_id is not None and not FollowUp.resource.is_cached(followup):
+        followup.resource = Resource.from_db(
+            db,
+            ["id", "title", "url"],
+            [followup.resource_id, followup.agenda_resource_title, followup.agenda_resource_url],
+        )
+    if followup.commitment_id is not None and not FollowUp.commitment.is_cached(followup):
+        followup.commitment = Commitment.from_db(
+            db,
+            ["id", "description"],
+            [followup.commitment_id, followup.agenda_commitment_description],
+        )
+    return followup
 
 
 def upcoming_events(user, today: date):
@@ -191,7 +234,7 @@ def group_into_rows(followups, today: date) -> list[AgendaRow]:
     of its most pressing follow-up."""
     by_contact: dict[int, list[FollowUp]] = {}
     for followup in followups:
-        by_contact.setdefault(followup.contact_id, []).append(followup)
+        by_contact.setdefault(followup.contact_id, []).append(with_related(followup))
     rows = []
     for items in by_contact.values():
         items.sort(key=lambda f: (f.effective_due_on(), SECTION_RANK[KIND_SECTION[f.kind]], f.pk))
@@ -211,10 +254,11 @@ def group_into_rows(followups, today: date) -> list[AgendaRow]:
     return rows
 
 
-def build_agenda(user, *, today: date) -> Agenda:
+def build_agenda(user, *, today: date, limit: int | None = None) -> Agenda:
     """Today's list for one user: overdue first, then due today, then soon. Two queries
-    whatever the size of the network."""
-    sections = {key: AgendaSection(key=key, title=title) for key, title in SECTIONS}
+    whatever the size of the network. With a `limit`, each section shows its most urgent
+    rows first (`section.shown`) while its count stays exact."""
+    sections = {key: AgendaSection(key=key, title=title, limit=limit) for key, title in SECTIONS}
     for row in group_into_rows(agenda_followups(user, today), today):
         sections[row.section].rows.append(row)
     return Agenda(

@@ -1,14 +1,16 @@
 from django.urls import path
 
 from followups import resource_views, views
-from interactions.quicklog import quicklog
+from interactions.quicklog import quicklog, quicklog_people
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("today/<slug:key>/", views.agenda_section, name="agenda_section"),
     path("today/<int:contact_pk>/done/", views.row_done, name="row_done"),
     path("today/<int:contact_pk>/snooze/", views.row_snooze, name="row_snooze"),
     path("today/<int:contact_pk>/dismiss/", views.row_dismiss, name="row_dismiss"),
     path("log/", quicklog, name="quicklog"),
+    path("log/people/", quicklog_people, name="quicklog_people"),
     path("commitments/", resource_views.commitment_list, name="commitment_list"),
     path("commitments/new/", resource_views.commitment_create, name="commitment_create"),
     path("commitments/<int:pk>/", resource_views.commitment_edit, name="commitment_edit"),

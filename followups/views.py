@@ -5,7 +5,7 @@ with a redirect back to the list."""
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +19,12 @@ from followups.services import followups_dismiss, followups_done, followups_snoo
 from interactions.quicklog import QuickLogForm
 
 PAGE = "followups/dashboard.html"
+SECTION_PAGE = "followups/agenda_section.html"
+# The dashboard renders this many rows per section (most urgent first) and links to
+# the rest, so that a long list does not make every visit slow.
+ROWS_PER_SECTION = 10
+# "Show all" brings the rest of a section this many rows at a time.
+ROWS_PER_BATCH = 50
 
 
 def _today(request: HttpRequest):
@@ -26,7 +32,7 @@ def _today(request: HttpRequest):
 
 
 def _context(request: HttpRequest, today, **extra) -> dict:
-    agenda = build_agenda(request.user, today=today)
+    agenda = build_agenda(request.user, today=today, limit=ROWS_PER_SECTION)
     return {
         "agenda": agenda,
         "today": today,
@@ -45,6 +51,35 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, f"{PAGE}#agenda", context)
     context["quicklog"] = QuickLogForm(user=request.user, today=today)
     return render(request, PAGE, context)
+
+
+@require_GET
+def agenda_section(request: HttpRequest, key: str) -> HttpResponse:
+    """One section of today's list, ROWS_PER_BATCH rows from `start`: a page of its own
+    without JavaScript, and for HTMX the rows alone, which the "Show all" link swaps in
+    for itself (with a link to the next batch when there is more)."""
+    today = _today(request)
+    context = _context(request, today)
+    section = context["agenda"].section(key)
+    if section is None:
+        raise Http404("No such section.")
+    try:
+        start = max(int(request.GET.get("start", 0)), 0)
+    except ValueError:
+        start = 0
+    end = start + ROWS_PER_BATCH
+    context.update(
+        section=section,
+        rows=section.rows[start:end],
+        start=start,
+        next_start=end if end < section.count else None,
+        previous_start=max(start - ROWS_PER_BATCH, 0) if start else None,
+        left=max(section.count - end, 0),
+        batch=ROWS_PER_BATCH,
+    )
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, f"{PAGE}#section-rows", context)
+    return render(request, SECTION_PAGE, context)
 
 
 def _row_action(

@@ -4,18 +4,26 @@ to date; the HTMX answer then tells the page (event `interaction-logged`) to ref
 whatever shows follow-ups."""
 
 from datetime import date, datetime, time
+from html import escape
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Greatest
+from django.forms.models import ModelChoiceIterator
+from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import trigger_client_event
 
-from contacts.models import Contact
+from contacts.models import DISPLAY_NAME_FIELDS, Contact, display_name
 from contacts.ownership import get_owned_or_404
+from contacts.selectors import search_contacts
 from followups.models import Preferences
 from interactions.choices import Channel, Direction, Purpose, Value
 from interactions.models import Interaction
@@ -25,8 +33,66 @@ TEMPLATE = "interactions/quicklog.html"
 EVENT = "interaction-logged"
 
 
+# The picker lists the people you have been in touch with most recently; anyone else is
+# one search away (type-ahead), so the dashboard's size does not grow with the network.
+SHORTLIST_SIZE = 40
+SEARCH_RESULTS = 25
+
+
+def person_choices(queryset) -> list[tuple[int, str]]:
+    """(id, display name) pairs read as plain values, sorted by name."""
+    rows = queryset.values_list("pk", *DISPLAY_NAME_FIELDS)
+    return sorted(((pk, display_name(*name)) for pk, *name in rows), key=lambda c: c[1].lower())
+
+
+def recent_people(user, *, include: str | int | None = None):
+    """The shortlist: the people most recently in touch, plus the one already chosen.
+    Lazy, and one query when listed."""
+    active = Contact.objects.for_user(user).active()
+    recent = active.annotate(
+        last_seen=Greatest(
+            Coalesce("last_two_way_at", "created_at"), Coalesce("last_outreach_at", "created_at")
+        )
+    ).order_by("-last_seen", "-pk")
+    shown = Q(pk__in=recent.values("pk")[:SHORTLIST_SIZE])
+    if include is not None and str(include).isdigit():
+        shown |= Q(pk=int(include))
+    return active.filter(shown)
+
+
+class PersonChoiceIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from person_choices(self.field.shown_queryset)
+
+
+class PlainSelect(forms.Select):
+    """A flat select rendered in one pass rather than a template per option: the quick
+    log lists every active contact, thousands for a busy user, on the dashboard."""
+
+    def render(self, name, value, attrs=None, renderer=None) -> str:
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        chosen = {str(v) for v in self.format_value(value)}
+        # The standard library's escape is Django's, without a SafeString per option.
+        options = "".join(
+            f'<option value="{escape(str(v))}"{" selected" if str(v) in chosen else ""}>'
+            f"{escape(str(label))}</option>"
+            for v, label in self.choices
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe(options))
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """Validates against every active contact; shows only `shown_queryset`."""
+
+    iterator = PersonChoiceIterator
+    widget = PlainSelect
+    shown_queryset = Contact.objects.none()
+
+
 class QuickLogForm(forms.Form):
-    contact = forms.ModelChoiceField(
+    contact = PersonChoiceField(
         queryset=Contact.objects.none(), empty_label="Choose a person…", label="Who"
     )
     channel = forms.ChoiceField(label="How", choices=Channel.choices, initial=Channel.EMAIL)
@@ -60,6 +126,9 @@ class QuickLogForm(forms.Form):
         self.fields["occurred_on"].initial = today
         self.fields["occurred_on"].widget.attrs["max"] = today.isoformat()
         self.fields["contact"].queryset = Contact.objects.for_user(user).active()
+        self.fields["contact"].shown_queryset = recent_people(
+            user, include=self.data.get(self.add_prefix("contact")) if self.is_bound else None
+        )
         if contact is not None:
             # Embedded on a contact page: the person is given, not chosen.
             self.fields["contact"].initial = contact.pk
@@ -110,6 +179,19 @@ def _next_url(request: HttpRequest) -> str:
     ):
         return candidate
     return "/"
+
+
+@require_GET
+def quicklog_people(request: HttpRequest) -> HttpResponse:
+    """Type-ahead for the picker: the <option>s of the people matching `q` (the first is
+    chosen), or the shortlist again when `q` is empty."""
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        matches = search_contacts(Contact.objects.for_user(request.user).active(), q)
+        people = person_choices(matches.order_by("last_name", "first_name", "pk")[:SEARCH_RESULTS])
+    else:
+        people = person_choices(recent_people(request.user))
+    return render(request, f"{TEMPLATE}#person-options", {"people": people, "q": q})
 
 
 @require_http_methods(["GET", "POST"])

@@ -146,10 +146,12 @@ def attendance_target(request: HttpRequest, pk: int, attendance_pk: int) -> Http
         return HttpResponse("Say whether this person is a target.", status=400)
     attendance_set_target(attendance=attendance, is_target=form.cleaned_data["is_target"])
     if request.htmx:
-        tz = Preferences.for_user(request.user).tz
+        preferences = Preferences.for_user(request.user)
         # The row keeps its "in network" badge: read it again through the selector.
-        attendance = event_attendances(user=request.user, event=event, tz=tz).get(pk=attendance.pk)
-        today = Preferences.for_user(request.user).local_today()
+        attendance = event_attendances(user=request.user, event=event, tz=preferences.tz).get(
+            pk=attendance.pk
+        )
+        today = preferences.local_today()
         response = render(
             request,
             "interactions/event_detail.html#attendee-row",

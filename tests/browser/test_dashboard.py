@@ -82,6 +82,27 @@ def test_it_logs_an_interaction_and_the_list_updates(page, live_server):
     assert "thank-you" in page.locator(f"#row-{contact.pk}").inner_text().lower()
 
 
+def test_it_finds_someone_outside_the_shortlist_as_you_type(page, live_server):
+    from interactions.quicklog import SHORTLIST_SIZE
+
+    user = UserFactory(username="hana")
+    forgotten = ContactFactory(owner=user, first_name="Zofia", last_name="Quinlan")
+    for _ in range(SHORTLIST_SIZE + 2):
+        ContactFactory(owner=user)  # all newer than Zofia: she is off the shortlist
+    login_in_browser(page, live_server, "hana")
+    no_navigation_marker(page)
+    form = page.locator("#quicklog")
+    who = form.get_by_label("Who", exact=True)
+    assert who.locator(f'option[value="{forgotten.pk}"]').count() == 0
+    form.get_by_label("Find a person").fill("quinl")
+    who.locator(f'option[value="{forgotten.pk}"]').wait_for(state="attached")
+    who.select_option(value=str(forgotten.pk))
+    form.get_by_role("button", name="Log it").click()
+    page.get_by_text("Logged:").wait_for()
+    assert_no_navigation(page)
+    assert Interaction.objects.get().contact == forgotten
+
+
 SIZES = [("desktop", 1280, 900), ("phone", 390, 844)]
 
 
@@ -118,5 +139,36 @@ def test_it_works_without_javascript(browser, live_server):
         assert "Done: " in page.locator(".flash").inner_text()
         assert page.locator("#agenda-total").count() == 0  # nothing left: the empty state
         assert Interaction.objects.get().summary == "Sent by post"
+    finally:
+        context.close()
+
+
+def test_it_shows_the_rest_of_a_long_section_in_place(browser, live_server, artifacts_dir):
+    """A big network: each section shows its most urgent rows; "Show all" brings the rest
+    into the page without a navigation."""
+    call_command("seed_demo", "--contacts", "200")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        login_in_browser(page, live_server, "demo", "demo")
+        no_navigation_marker(page)
+        section = page.locator("#section-check_ins")
+        count = int(page.locator("#count-check_ins").inner_text())
+        assert count > 10
+        assert section.locator(".agenda-row").count() == 10
+        page.screenshot(path=os.path.join(artifacts_dir, "dashboard-capped.png"), full_page=True)
+        page.locator("#more-check_ins").scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(artifacts_dir, "dashboard-capped-more.png"))
+        section.get_by_role("link", name=f"Show all {count}").click()
+        expected = min(count, 60)  # ten, then a batch of fifty
+        section.locator(".agenda-row").nth(expected - 1).wait_for()
+        assert section.locator(".agenda-row").count() == expected
+        assert_no_navigation(page)
+        section.locator(".agenda-row").nth(10).scroll_into_view_if_needed()
+        page.screenshot(path=os.path.join(artifacts_dir, "dashboard-show-all.png"))
+        # Without JavaScript the link is a page of its own.
+        page.goto(f"{live_server.url}/today/check_ins/")
+        assert page.locator(".agenda-row").count() == min(count, 50)
+        page.screenshot(path=os.path.join(artifacts_dir, "dashboard-section-page.png"))
     finally:
         context.close()

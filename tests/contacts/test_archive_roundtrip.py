@@ -5,12 +5,13 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contacts.archive_import import ArchiveImportError, archive_import
-from contacts.exports import archive_collections, build_archive, write_archive
-from contacts.models import Contact
+from contacts.exports import ARCHIVE_EXCLUDED, archive_collections, build_archive, write_archive
+from contacts.models import ColumnMapping, Contact, ContactMerge
 from followups.models import CommitmentStatus, FollowUp, FollowUpKind, FollowUpStatus, Preferences
 from followups.rules import run_rules
 from interactions.choices import Channel, Direction, Value
@@ -30,6 +31,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+LOCAL_APPS = {"contacts", "interactions", "followups"}
 WHEN = datetime(2026, 10, 3, 14, 5, 6, 123456, tzinfo=UTC)
 
 
@@ -104,6 +106,15 @@ def build_network(owner) -> None:
     QuietPeriodFactory(owner=owner, contact=None, reason="Vacation")
     QuietPeriodFactory(owner=owner, contact=omar, reason="On call")
     MessageTemplateFactory(owner=owner)
+    ColumnMapping.objects.create(
+        owner=owner,
+        header_signature="abc",
+        headers=["Name", "E-mail"],
+        mapping={"Name": "full_name", "E-mail": "email"},
+    )
+    ContactMerge.objects.create(
+        owner=owner, kept=jane, merged_name="J. Smith", merged_data={"email": "js@old.org"}
+    )
     preferences = Preferences.for_user(owner)
     preferences.time_zone = "America/Montreal"
     preferences.digest_hour = 6
@@ -178,6 +189,18 @@ def test_it_restores_an_account_the_rules_find_up_to_date(alice):
 
     assert report.created_total == 0
     assert FollowUp.objects.for_user(carol).count() == before
+
+
+def test_it_archives_every_model_the_user_owns():
+    """A new owned model must be archived, or excluded here with a reason."""
+    archived = {c.model._meta.label for c in archive_collections()}
+    for model in apps.get_models():
+        fields = {f.name for f in model._meta.get_fields()}
+        if "owner" in fields or ("user" in fields and model._meta.app_label in LOCAL_APPS):
+            label = model._meta.label
+            if label == "followups.Preferences":
+                continue  # archived on its own, as "preferences"
+            assert label in archived or label in ARCHIVE_EXCLUDED, label
 
 
 def test_it_archives_every_foreign_key_as_a_reference():

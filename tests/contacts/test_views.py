@@ -87,7 +87,7 @@ class TestDetail:
         for user, size in ((alice, 2), (bob, 10)):
             hub = build_network(user, size)[0]
             client.force_login(user)
-            with django_assert_num_queries(12):
+            with django_assert_num_queries(11):
                 assert client.get(hub.get_absolute_url()).status_code == 200
 
 

@@ -255,3 +255,9 @@ def test_it_renders_user_text_inert_in_the_preview_and_the_html_email(alice_clie
         assert "&lt;script&gt;alert(" in body
         assert "<script>alert(" not in body
         assert "<img src=x" not in body
+
+
+def test_it_links_the_calendar_feed_export_and_password_change_from_settings(alice_client):
+    html = alice_client.get(reverse("preferences")).content.decode()
+    for name in ("calendar_settings", "contacts_export", "password_change"):
+        assert f'href="{reverse(name)}"' in html

@@ -8,7 +8,7 @@ from django.urls import reverse
 from followups.models import FollowUp, FollowUpKind, FollowUpStatus, Preferences
 from interactions.choices import Channel, Direction, Purpose, Value
 from interactions.models import Interaction
-from interactions.quicklog import QuickLogForm
+from interactions.quicklog import SHORTLIST_SIZE, QuickLogForm
 from tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +152,73 @@ def test_it_closes_the_thank_you_it_answers(alice_client, alice):
     alice_client.post(URL, thanks, headers=HX)
     followup = FollowUp.objects.get(contact=contact, kind=FollowUpKind.THANK_YOU)
     assert followup.status == FollowUpStatus.DONE
+
+
+def people_network(owner, count: int):
+    """`count` people; the higher the index, the more recently you talked."""
+    people = ContactFactory.create_batch(count, owner=owner)
+    for index, person in enumerate(people):
+        person.last_two_way_at = datetime(2025, 1, 1, tzinfo=UTC).replace(day=1 + index % 28)
+        person.last_two_way_at = person.last_two_way_at.replace(month=1 + index // 28)
+        person.save(update_fields=["last_two_way_at"])
+    return people
+
+
+def shown_ids(form) -> set[int]:
+    return {pk for pk, _ in form.fields["contact"].choices if pk}
+
+
+def test_it_lists_only_the_people_most_recently_in_touch(alice):
+    people = people_network(alice, SHORTLIST_SIZE + 10)
+    form = QuickLogForm(user=alice, today=date(2026, 3, 4))
+    assert shown_ids(form) == {p.pk for p in people[10:]}
+
+
+def test_it_logs_someone_outside_the_shortlist_found_by_search(alice_client, alice):
+    people = people_network(alice, SHORTLIST_SIZE + 10)
+    oldest = people[0]
+    response = alice_client.post(URL, data(oldest), headers=HX)
+    assert response.status_code == 200
+    assert Interaction.objects.filter(contact=oldest).count() == 1
+
+
+def test_it_keeps_a_chosen_person_listed_when_the_form_comes_back_with_errors(alice):
+    people = people_network(alice, SHORTLIST_SIZE + 10)
+    form = QuickLogForm(
+        data(people[0], occurred_on="2030-01-01"), user=alice, today=date(2026, 3, 4)
+    )
+    assert not form.is_valid()
+    assert people[0].pk in shown_ids(form)
+
+
+def test_it_finds_people_as_you_type(alice_client, alice, bob):
+    ContactFactory(owner=alice, first_name="Imani", last_name="Okafor")
+    ContactFactory(owner=alice, first_name="Jonas", last_name="Berg")
+    ContactFactory(owner=bob, first_name="Imani", last_name="Outsider")
+    html = alice_client.get("/log/people/", {"q": "imani"}).content.decode()
+    assert "Okafor" in html
+    assert "Berg" not in html
+    assert "Outsider" not in html
+
+
+def test_it_says_when_no_one_matches(alice_client, alice):
+    ContactFactory(owner=alice, first_name="Imani", last_name="Okafor")
+    html = alice_client.get("/log/people/", {"q": "zzzz"}).content.decode()
+    assert "No one matches" in html
+    assert "Okafor" not in html
+
+
+def test_it_returns_the_shortlist_for_an_empty_search(alice_client, alice):
+    people = people_network(alice, SHORTLIST_SIZE + 5)
+    html = alice_client.get("/log/people/", {"q": ""}).content.decode()
+    assert html.count("<option") == SHORTLIST_SIZE + 1
+    assert f'value="{people[0].pk}"' not in html
+
+
+def test_its_search_query_count_does_not_grow(alice_client, alice, django_assert_num_queries):
+    people_network(alice, 5)
+    with django_assert_num_queries(3) as small:  # session, user, the search
+        alice_client.get("/log/people/", {"q": "a"})
+    people_network(alice, 40)
+    with django_assert_num_queries(len(small.captured_queries)):
+        alice_client.get("/log/people/", {"q": "a"})

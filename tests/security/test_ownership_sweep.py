@@ -4,7 +4,7 @@ every method, plain or HTMX, and changes nothing."""
 import pytest
 
 from tests.factories import UserFactory
-from tests.security.urls import project_routes
+from tests.security.urls import SECRET_TOKEN_KWARGS, project_routes
 from tests.security.world import SECOND_PK, VICTIM_PK, build_world, fingerprint
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +35,30 @@ def test_it_answers_404_to_another_user_and_changes_nothing(client, route):
                     f"{method.upper()} {url} {headers} answered {response.status_code}"
                 )
     assert fingerprint(alice) == before
+
+
+# Route parameters that name no object: each is read against the requesting user's own
+# data only (say why when adding one).
+NOT_AN_ID = {
+    "key",  # agenda_section: a section of the user's own agenda ("overdue", "today"…)
+}
+
+
+def test_every_route_parameter_is_an_object_id_or_a_secret(capsys):
+    """An id under any name (pk, contact_pk, attendance_pk…) is swept as long as it is
+    an int; a route taking anything else must be a known secret-token route, or the
+    sweep would silently skip it."""
+    routes = project_routes()
+    for route in routes:
+        for name, converter in route.kwargs.items():
+            assert converter == "int" or name in SECRET_TOKEN_KWARGS | NOT_AN_ID, (
+                f"{route.route}: <{converter}:{name}> escapes the ownership sweep"
+            )
+    other_names = {n for r in ROUTES_WITH_IDS for n in r.kwargs if n != "pk"}
+    assert {"contact_pk", "attendance_pk"} <= other_names
+    with capsys.disabled():
+        print(
+            f"\nOwnership sweep: {len(ROUTES_WITH_IDS)} of {len(routes)} URL patterns take "
+            f"object ids (named {sorted({n for r in ROUTES_WITH_IDS for n in r.kwargs})}); "
+            f"{sum(r.takes_secret for r in routes)} take a secret token instead."
+        )
