@@ -120,17 +120,15 @@ class AgendaRow:
 
 @dataclass
 class AgendaSection:
-    """Every row of a section, in order; `shown` are the ones a page renders first
-    (the most urgent `limit`), so that the dashboard's cost does not grow with the list."""
+    """A section of today's list. `count` is every person in it; `rows` are the ones
+    loaded for display (all of them unless the caller asked for a window), so that a
+    page's cost does not grow with the list."""
 
     key: str
     title: str
     rows: list[AgendaRow] = field(default_factory=list)
     limit: int | None = None
-
-    @property
-    def count(self) -> int:
-        return len(self.rows)
+    count: int = 0
 
     @property
     def shown(self) -> list[AgendaRow]:
@@ -166,22 +164,32 @@ class Agenda:
         return None
 
 
-def agenda_followups(user, today: date):
+def actionable_for_agenda(user, today: date):
     """Open follow-ups due within the horizon, and snoozes that ran out, for reachable
-    contacts. One query, with everything a row shows: the resource's title and url and
-    the promise's text come as subqueries on their primary keys rather than LEFT JOINs,
-    which PostgreSQL answers by hashing the whole resource and commitment tables (every
-    user's rows) once the list is long. `with_related` turns them into the usual
-    `followup.resource` and `followup.commitment`."""
-    resource = Resource.objects.filter(pk=OuterRef("resource_id"))
-    commitment = Commitment.objects.filter(pk=OuterRef("commitment_id"))
+    contacts."""
     return (
         FollowUp.objects.for_user(user)
         .filter(
             Q(status=FollowUpStatus.OPEN, due_on__lte=today + timedelta(days=HORIZON_DAYS))
             | Q(status=FollowUpStatus.SNOOZED, snoozed_until__lte=today)
         )
-        .filter(contact__archived_at__isnull=True, contact__do_not_contact=False)
+        # contact__owner repeats what owner implies, so that PostgreSQL reads only this
+        # user's contacts (owner index) instead of scanning everyone's for the join.
+        .filter(contact__owner=user, contact__archived_at__isnull=True)
+        .filter(contact__do_not_contact=False)
+    )
+
+
+def agenda_followups(user, today: date):
+    """`actionable_for_agenda` with everything a row shows: the resource's title and url
+    and the promise's text come as subqueries on their primary keys rather than LEFT
+    JOINs, which PostgreSQL answers by hashing the whole resource and commitment tables
+    (every user's rows) once the list is long. `with_related` turns them into the usual
+    `followup.resource` and `followup.commitment`."""
+    resource = Resource.objects.filter(pk=OuterRef("resource_id"))
+    commitment = Commitment.objects.filter(pk=OuterRef("commitment_id"))
+    return (
+        actionable_for_agenda(user, today)
         .select_related("contact")
         .annotate(
             agenda_resource_title=Subquery(resource.values("title")),
@@ -229,37 +237,105 @@ def upcoming_events(user, today: date):
     )
 
 
-def group_into_rows(followups, today: date) -> list[AgendaRow]:
-    """Collapse several follow-ups for one person into one row, placed in the section
-    of its most pressing follow-up."""
-    by_contact: dict[int, list[FollowUp]] = {}
-    for followup in followups:
-        by_contact.setdefault(followup.contact_id, []).append(with_related(followup))
+@dataclass(frozen=True)
+class PlannedRow:
+    """One person's place in the list, worked out from a few columns per follow-up."""
+
+    contact_id: int
+    followup_ids: tuple[int, ...]
+    section: str
+    due_on: date
+
+
+def plan_rows(user, today: date) -> list[PlannedRow]:
+    """Every row of today's list, in order, from one light query (plain tuples, no model
+    instances): one person per row, in the section of their most pressing follow-up."""
+    by_contact: dict[int, list[tuple]] = {}
+    names: dict[int, tuple[str, str]] = {}
+    columns = actionable_for_agenda(user, today).order_by().values_list(
+        "pk", "contact_id", "kind", "due_on", "status", "snoozed_until",
+        "contact__last_name", "contact__first_name",
+    )  # fmt: skip
+    for pk, contact_id, kind, due_on, status, snoozed_until, last, first in columns:
+        effective = snoozed_until if status == FollowUpStatus.SNOOZED and snoozed_until else due_on
+        by_contact.setdefault(contact_id, []).append(
+            (effective, SECTION_RANK[KIND_SECTION[kind]], pk, kind)
+        )
+        names[contact_id] = (last, first)
+    ordered = []
+    for contact_id, items in by_contact.items():
+        items.sort()
+        due_on, _, _, lead_kind = items[0]
+        row = PlannedRow(
+            contact_id=contact_id,
+            followup_ids=tuple(pk for _, _, pk, _ in items),
+            section=KIND_SECTION[lead_kind],
+            due_on=due_on,
+        )
+        ordered.append((due_on, *names[contact_id], contact_id, row))
+    ordered.sort(key=lambda entry: entry[:4])
+    return [entry[4] for entry in ordered]
+
+
+def load_rows(user, today: date, planned: list[PlannedRow]) -> list[AgendaRow]:
+    """The full rows (contact, follow-ups with their article and promise) for `planned`,
+    in the same order: one query."""
+    if not planned:
+        return []
+    wanted = [pk for row in planned for pk in row.followup_ids]
+    loaded = {f.pk: with_related(f) for f in agenda_followups(user, today).filter(pk__in=wanted)}
     rows = []
-    for items in by_contact.values():
-        items.sort(key=lambda f: (f.effective_due_on(), SECTION_RANK[KIND_SECTION[f.kind]], f.pk))
-        lead = items[0]
-        due_on = lead.effective_due_on()
+    for plan in planned:
+        followups = [loaded[pk] for pk in plan.followup_ids if pk in loaded]
+        if not followups:
+            continue
         rows.append(
             AgendaRow(
-                contact=lead.contact,
-                followups=items,
-                section=KIND_SECTION[lead.kind],
-                due_on=due_on,
-                urgency=urgency(due_on, today),
-                due_words=due_in_words(due_on, today),
+                contact=followups[0].contact,
+                followups=followups,
+                section=plan.section,
+                due_on=plan.due_on,
+                urgency=urgency(plan.due_on, today),
+                due_words=due_in_words(plan.due_on, today),
             )
         )
-    rows.sort(key=lambda r: (r.due_on, r.contact.last_name, r.contact.first_name, r.contact.pk))
     return rows
 
 
-def build_agenda(user, *, today: date, limit: int | None = None) -> Agenda:
-    """Today's list for one user: overdue first, then due today, then soon. Two queries
-    whatever the size of the network. With a `limit`, each section shows its most urgent
-    rows first (`section.shown`) while its count stays exact."""
+def build_agenda(
+    user,
+    *,
+    today: date,
+    limit: int | None = None,
+    window: tuple[str, int, int] | None = None,
+    contact_id: int | None = None,
+) -> Agenda:
+    """Today's list for one user: overdue first, then due today, then soon. Three queries
+    whatever the size of the network: plan every row, load the ones to show, events.
+
+    Every section's `count` is exact. Which rows are loaded: all of them by default (the
+    daily email); with `limit`, each section's most urgent `limit`; with
+    `window=(section, start, size)`, that slice of one section; with `contact_id`, also
+    that person's row (to redraw it after an action)."""
     sections = {key: AgendaSection(key=key, title=title, limit=limit) for key, title in SECTIONS}
-    for row in group_into_rows(agenda_followups(user, today), today):
+    planned = plan_rows(user, today)
+    by_section: dict[str, list[PlannedRow]] = {key: [] for key in sections}
+    for plan in planned:
+        by_section[plan.section].append(plan)
+    wanted: list[PlannedRow] = []
+    for key, plans in by_section.items():
+        sections[key].count = len(plans)
+        if window is not None:
+            name, start, size = window
+            chosen = plans[start : start + size] if key == name else []
+        elif limit is not None:
+            chosen = plans[:limit]
+        else:
+            chosen = plans
+        if contact_id is not None:
+            chosen = chosen + [p for p in plans if p.contact_id == contact_id and p not in chosen]
+        wanted.extend(chosen)
+    for row in load_rows(user, today, wanted):
         sections[row.section].rows.append(row)
     return Agenda(
         today=today,

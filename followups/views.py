@@ -14,7 +14,7 @@ from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
 from followups.forms import DismissForm, DoneForm, RowForm, SnoozeForm, snooze_choices
 from followups.models import Preferences
-from followups.selectors import build_agenda
+from followups.selectors import SECTIONS, build_agenda
 from followups.services import followups_dismiss, followups_done, followups_snooze
 from interactions.quicklog import QuickLogForm
 
@@ -31,8 +31,13 @@ def _today(request: HttpRequest):
     return Preferences.for_user(request.user).local_today()
 
 
-def _context(request: HttpRequest, today, **extra) -> dict:
-    agenda = build_agenda(request.user, today=today, limit=ROWS_PER_SECTION)
+def _context(request: HttpRequest, today, *, window=None, contact_id=None, **extra) -> dict:
+    if window is None:
+        agenda = build_agenda(
+            request.user, today=today, limit=ROWS_PER_SECTION, contact_id=contact_id
+        )
+    else:
+        agenda = build_agenda(request.user, today=today, window=window)
     return {
         "agenda": agenda,
         "today": today,
@@ -58,19 +63,19 @@ def agenda_section(request: HttpRequest, key: str) -> HttpResponse:
     """One section of today's list, ROWS_PER_BATCH rows from `start`: a page of its own
     without JavaScript, and for HTMX the rows alone, which the "Show all" link swaps in
     for itself (with a link to the next batch when there is more)."""
-    today = _today(request)
-    context = _context(request, today)
-    section = context["agenda"].section(key)
-    if section is None:
+    if key not in {k for k, _ in SECTIONS}:
         raise Http404("No such section.")
     try:
         start = max(int(request.GET.get("start", 0)), 0)
     except ValueError:
         start = 0
     end = start + ROWS_PER_BATCH
+    today = _today(request)
+    context = _context(request, today, window=(key, start, ROWS_PER_BATCH))
+    section = context["agenda"].section(key)
     context.update(
         section=section,
-        rows=section.rows[start:end],
+        rows=section.rows,
         start=start,
         next_start=end if end < section.count else None,
         previous_start=max(start - ROWS_PER_BATCH, 0) if start else None,
@@ -102,7 +107,7 @@ def _row_action(
     if not request.htmx:
         messages.error(request, f"{contact.display_name}: {error}")
         return redirect("dashboard")
-    context = _context(request, today, contact=contact, error=error)
+    context = _context(request, today, contact=contact, contact_id=contact.pk, error=error)
     context["row"] = context["agenda"].row_for(contact.pk)
     if context["row"] is None:
         context["outcome"] = "Nothing left to do for this person today."

@@ -151,7 +151,8 @@ def test_its_section_page_reads_in_a_constant_number_of_queries(
     alice_client, alice, django_assert_num_queries
 ):
     check_ins(alice, 3)
-    with django_assert_num_queries(5) as small:  # session, user, preferences, follow-ups, events
+    # Session, user, preferences, the plan of every row, the rows shown, events.
+    with django_assert_num_queries(6) as small:
         alice_client.get(section_url("check_ins"))
     check_ins(alice, 30)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -166,7 +167,7 @@ def test_it_reads_resources_and_promises_with_the_follow_ups(alice, django_asser
     FollowUpFactory(
         owner=alice, contact=contact, kind=FollowUpKind.COMMITMENT, commitment=commitment
     )
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # plan, the rows shown, events
         agenda = build_agenda(alice, today=TODAY, limit=1)
         row = agenda.section("promises").shown[0]
         assert row.headline == "Your promise: Send the slides and share “Remote monitoring”"
@@ -180,3 +181,28 @@ def test_it_shows_every_row_without_a_limit(alice):
     assert section.shown == section.rows
     assert section.hidden_count == 0
     assert section.count == views.ROWS_PER_SECTION + 3
+
+
+def test_it_loads_only_the_rows_it_shows_but_counts_them_all(alice):
+    check_ins(alice, 30)
+    agenda = build_agenda(alice, today=TODAY, limit=10)
+    section = agenda.section("check_ins")
+    assert section.count == 30
+    assert len(section.rows) == 10
+    assert section.hidden_count == 20
+    assert agenda.total == 30
+
+
+def test_it_loads_a_window_of_one_section_in_order(alice):
+    check_ins(alice, 30)
+    everything = build_agenda(alice, today=TODAY).section("check_ins").rows
+    window = build_agenda(alice, today=TODAY, window=("check_ins", 10, 5)).section("check_ins")
+    assert [r.contact.pk for r in window.rows] == [r.contact.pk for r in everything[10:15]]
+    assert window.count == 30
+
+
+def test_it_loads_one_persons_row_beyond_the_limit_to_redraw_it(alice):
+    check_ins(alice, 30)
+    last = build_agenda(alice, today=TODAY).section("check_ins").rows[-1].contact
+    agenda = build_agenda(alice, today=TODAY, limit=10, contact_id=last.pk)
+    assert agenda.row_for(last.pk) is not None

@@ -113,8 +113,9 @@ def test_it_explains_what_to_do_next_when_empty(alice_client):
 
 def test_it_keeps_the_number_of_queries_constant(alice_client, alice, django_assert_num_queries):
     world(alice, 2)
-    # Session, user, preferences, follow-ups, events, the quick log's people.
-    with django_assert_num_queries(6) as small:
+    # Session, user, preferences, the plan of every row, the rows shown, events, the
+    # quick log's people.
+    with django_assert_num_queries(7) as small:
         alice_client.get("/")
     world(alice, 20)
     with django_assert_num_queries(len(small.captured_queries)):
