@@ -29,6 +29,7 @@ KIND_SECTION = {
     FollowUpKind.INTRO_CHECK: "check_ins",
 }
 SECTION_RANK = {key: rank for rank, (key, _) in enumerate(SECTIONS)}
+KIND_RANK = {kind: SECTION_RANK[section] for kind, section in KIND_SECTION.items()}
 # How far ahead the list looks: things due within the week are "soon".
 HORIZON_DAYS = 7
 UPCOMING_EVENT_DAYS = 30
@@ -256,19 +257,21 @@ def plan_rows(user, today: date) -> list[PlannedRow]:
         "pk", "contact_id", "kind", "due_on", "status", "snoozed_until",
         "contact__last_name", "contact__first_name",
     )  # fmt: skip
+    snoozed = FollowUpStatus.SNOOZED
     for pk, contact_id, kind, due_on, status, snoozed_until, last, first in columns:
-        effective = snoozed_until if status == FollowUpStatus.SNOOZED and snoozed_until else due_on
-        by_contact.setdefault(contact_id, []).append(
-            (effective, SECTION_RANK[KIND_SECTION[kind]], pk, kind)
-        )
-        names[contact_id] = (last, first)
+        effective = snoozed_until if status == snoozed and snoozed_until else due_on
+        items = by_contact.get(contact_id)
+        if items is None:
+            items = by_contact[contact_id] = []
+            names[contact_id] = (last, first)
+        items.append((effective, KIND_RANK[kind], pk, kind))
     ordered = []
     for contact_id, items in by_contact.items():
         items.sort()
         due_on, _, _, lead_kind = items[0]
         row = PlannedRow(
             contact_id=contact_id,
-            followup_ids=tuple(pk for _, _, pk, _ in items),
+            followup_ids=tuple(item[2] for item in items),
             section=KIND_SECTION[lead_kind],
             due_on=due_on,
         )
