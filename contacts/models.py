@@ -252,6 +252,9 @@ class ImportBatch(OwnedModel):
     errors = models.JSONField(default=list, blank=True)
     failure = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When a worker took the batch (RUNNING): a claim older than the lease is taken over,
+    # since a killed worker's transaction left nothing behind.
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     committed_at = models.DateTimeField(null=True, blank=True)
     undone_at = models.DateTimeField(null=True, blank=True)
 

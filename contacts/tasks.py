@@ -5,10 +5,11 @@ from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.db import OperationalError
+from django.db.models import Q
 
 from config.queue import publish
 from contacts.importers.reading import ImportFileError
-from contacts.importers.services import import_claim, import_commit
+from contacts.importers.services import CLAIM_LEASE, import_claim, import_commit
 from contacts.models import ImportBatch, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -43,9 +44,11 @@ def commit_import(batch_id: int) -> None:
 
 def requeue_waiting_imports(*, now: datetime) -> int:
     """Queue again every import left waiting, so that an import clicked while the broker
-    was down still runs once it is back. Called by the heartbeat every minute."""
+    was down still runs once it is back, and every import whose worker was killed
+    mid-commit (its claim outlived the lease). Called by the heartbeat every minute."""
     waiting = ImportBatch.objects.filter(
-        status=ImportStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER
+        Q(status=ImportStatus.QUEUED, created_at__lt=now - REQUEUE_AFTER)
+        | Q(status=ImportStatus.RUNNING, claimed_at__lt=now - CLAIM_LEASE)
     ).values_list("pk", flat=True)
     queued = sum(publish(commit_import, batch_id) for batch_id in waiting)
     if queued:

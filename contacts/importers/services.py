@@ -4,11 +4,13 @@ undoing it exactly."""
 import io
 import logging
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.cache import cache
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from contacts.importers.bulk import insert_rows
@@ -30,6 +32,9 @@ MAX_STORED_ERRORS = 1000
 # The commit writes bigger chunks than the preview plans: fewer round trips (each chunk
 # is a handful of statements), still a bounded amount of memory.
 COMMIT_CHUNK_SIZE = 2000
+# How long a RUNNING import may hold its claim before another run takes over: far longer
+# than any import takes (20,000 rows commit in seconds).
+CLAIM_LEASE = timedelta(minutes=30)
 
 
 def opener_for_upload(upload: File) -> Opener:
@@ -126,17 +131,40 @@ def import_progress(batch: ImportBatch) -> int:
     return batch.processed_rows
 
 
-def import_claim(*, batch: ImportBatch, queued: bool = False) -> bool:
+def import_claim(*, batch: ImportBatch, queued: bool = False, now=None) -> bool:
     """Move a previewed batch on (to QUEUED for the worker, or RUNNING now), once: a
-    double click or a redelivered task finds it already taken."""
+    double click or a redelivered task finds it already taken. A RUNNING claim older
+    than CLAIM_LEASE (its worker was killed: the transaction left nothing) is taken
+    over."""
+    now = now or timezone.now()
     if queued:
-        source, target = [ImportStatus.PREVIEW], ImportStatus.QUEUED
+        taken = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PREVIEW)
+        claimed = taken.update(status=ImportStatus.QUEUED)
+        target = ImportStatus.QUEUED
     else:
-        source, target = [ImportStatus.PREVIEW, ImportStatus.QUEUED], ImportStatus.RUNNING
-    claimed = ImportBatch.objects.filter(pk=batch.pk, status__in=source).update(status=target)
+        takeable = Q(status__in=[ImportStatus.PREVIEW, ImportStatus.QUEUED]) | Q(
+            status=ImportStatus.RUNNING, claimed_at__lt=now - CLAIM_LEASE
+        )
+        taken = ImportBatch.objects.filter(takeable, pk=batch.pk)
+        claimed = taken.update(status=ImportStatus.RUNNING, claimed_at=now)
+        target = ImportStatus.RUNNING
+        batch.claimed_at = now
     if claimed:
         batch.status = target
     return bool(claimed)
+
+
+def _still_ours(batch: ImportBatch) -> bool:
+    """Lock the batch row for this transaction and check that this run still holds the
+    claim: a run taking over an expired lease waits here for a slow first run to finish,
+    then finds the batch committed and writes nothing."""
+    current = (
+        ImportBatch.objects.select_for_update()
+        .filter(pk=batch.pk)
+        .values_list("status", "claimed_at")
+        .first()
+    )
+    return current == (ImportStatus.RUNNING, batch.claimed_at)
 
 
 def import_commit(*, batch: ImportBatch, chunk_size: int = COMMIT_CHUNK_SIZE) -> ImportBatch:
@@ -146,6 +174,8 @@ def import_commit(*, batch: ImportBatch, chunk_size: int = COMMIT_CHUNK_SIZE) ->
     any crash, rolls everything back and marks the batch FAILED with the reason."""
     try:
         with transaction.atomic():
+            if not _still_ours(batch):
+                return batch
             _commit_rows(batch, chunk_size)
     except ImportFileError as exc:
         _fail(batch, str(exc))

@@ -180,3 +180,44 @@ def test_saving_a_resource_with_redis_down_suggests_it_at_once(alice, alice_clie
     assert response.status_code == 302 and elapsed < 2, elapsed
     share = FollowUp.objects.get(owner=alice, kind=FollowUpKind.SHARE)
     assert share.contact == contact and share.resource.title == data["title"]
+
+
+@pytest.mark.usefixtures("eager_worker")
+def test_an_import_whose_worker_was_killed_mid_commit_is_taken_over_after_the_lease(alice):
+    """A killed worker's transaction rolled back: the batch is RUNNING with nothing
+    written. Within the lease nobody touches it; after it, the heartbeat runs it once."""
+    from contacts.importers.services import CLAIM_LEASE, import_claim, import_start
+
+    batch = import_start(owner=alice, created_by=alice, upload=csv_upload(40), event=None)
+    assert import_claim(batch=batch)  # the killed worker's claim
+    assert not import_claim(batch=batch)  # a redelivered task within the lease: refused
+
+    tasks.heartbeat.apply().get()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.RUNNING
+    assert not Contact.objects.filter(owner=alice).exists()
+
+    with time_machine.travel(timezone.now() + CLAIM_LEASE + timedelta(minutes=1)):
+        tasks.heartbeat.apply().get()
+        tasks.heartbeat.apply().get()  # again: nothing runs twice
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.COMMITTED
+    assert Contact.objects.filter(owner=alice).count() == 40
+
+
+def test_a_run_that_lost_its_claim_writes_nothing(alice):
+    """The first run was only slow: a second run took over. When the first reaches its
+    commit it finds the claim is no longer its own and writes nothing."""
+    from contacts.importers.services import CLAIM_LEASE, import_claim, import_commit, import_start
+
+    batch = import_start(owner=alice, created_by=alice, upload=csv_upload(5), event=None)
+    assert import_claim(batch=batch)
+    slow = ImportBatch.objects.get(pk=batch.pk)
+    slow.claimed_at = batch.claimed_at
+    later = timezone.now() + CLAIM_LEASE + timedelta(minutes=1)
+    taker = ImportBatch.objects.get(pk=batch.pk)
+    assert import_claim(batch=taker, now=later)
+    import_commit(batch=taker)
+    import_commit(batch=slow)
+    assert Contact.objects.filter(owner=alice).count() == 5
+    assert ImportBatch.objects.get(pk=batch.pk).created_count == 5
