@@ -18,6 +18,7 @@ from followups.models import (
     FollowUpStatus,
     Preferences,
 )
+from followups.rules.reciprocity import GiveAskBalance
 from interactions.choices import Value
 from interactions.models import Attendance, Event, Interaction
 
@@ -241,24 +242,6 @@ def build_rhythm(counts: dict[date, int], today: date, months: int = RHYTHM_MONT
 
 
 @dataclass
-class GiveAsk:
-    gives: int = 0
-    asks: int = 0
-
-    @property
-    def balance(self) -> int:
-        return self.gives - self.asks
-
-    @property
-    def verdict(self) -> str:
-        if self.asks > self.gives:
-            return "ask_heavy"
-        if self.gives == 0 and self.asks == 0:
-            return "none"
-        return "balanced"
-
-
-@dataclass
 class ContactPage:
     contact: Contact
     today: date
@@ -270,7 +253,7 @@ class ContactPage:
     connections: list[tuple[str, Contact, Connection]]
     attendances: list[Attendance]
     rhythm: Rhythm
-    give_ask: GiveAsk
+    give_ask: GiveAskBalance
     last_conversation_at: datetime | None = None
     next_check_in_due: date | None = None
     cadence_days: int = 0
@@ -301,16 +284,16 @@ def _monthly_counts(user, contact: Contact, since: datetime, preferences: Prefer
         .order_by()
     )
     per_month: dict[date, int] = {}
-    give_ask = GiveAsk()
+    gives = asks = 0
     for row in rows:
         month = row["month"]
         month = month.date() if isinstance(month, datetime) else month
         per_month[month] = per_month.get(month, 0) + row["n"]
         if row["value"] == Value.GIVE:
-            give_ask.gives += row["n"]
+            gives += row["n"]
         elif row["value"] == Value.ASK:
-            give_ask.asks += row["n"]
-    return per_month, give_ask
+            asks += row["n"]
+    return per_month, GiveAskBalance(gives=gives, asks=asks)
 
 
 def contact_page(user, pk: int, *, now: datetime) -> ContactPage:

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from contacts.models import Connection, Contact, ContactMerge, Tier
 from followups.models import FollowUp
+from interactions.choices import Value
 from interactions.models import Interaction
 from tests.contacts.network import build_network
 from tests.factories import ContactFactory, InteractionFactory, TopicFactory
@@ -71,6 +72,20 @@ class TestList:
 
 
 class TestDetail:
+    def test_it_says_give_before_you_ask_when_asks_outnumber_gives(self, alice_client, alice):
+        contact = ContactFactory(owner=alice)
+        InteractionFactory(owner=alice, contact=contact, value=Value.ASK)
+        InteractionFactory(owner=alice, contact=contact, value=Value.ASK)
+        InteractionFactory(owner=alice, contact=contact, value=Value.GIVE)
+        html = alice_client.get(contact.get_absolute_url()).content.decode()
+        assert "Give before you ask: in the last year you asked 2 times and gave 1." in html
+
+    def test_it_says_when_nothing_was_given_or_asked(self, alice_client, alice):
+        contact = ContactFactory(owner=alice)
+        InteractionFactory(owner=alice, contact=contact, value=Value.NEUTRAL)
+        html = alice_client.get(contact.get_absolute_url()).content.decode()
+        assert "No gives or asks recorded this year." in html
+
     def test_it_shows_the_profile_timeline_and_confidential_notes(self, alice_client, alice):
         contact = ContactFactory(
             owner=alice, recent_work="Paper on sepsis alerts", confidential_notes="Moving to Oslo"
