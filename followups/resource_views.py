@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contacts.models import Contact
 from contacts.ownership import get_owned_or_404
-from followups.commitments import commitment_break, commitment_keep
+from followups.commitments import commitment_break, commitment_keep, kept_on_time_rate
 from followups.forms import CommitmentCloseForm, CommitmentForm, ResourceForm
 from followups.models import Commitment, CommitmentStatus, Preferences, Resource
 from followups.services import commitment_save, resource_save
@@ -23,17 +23,12 @@ RESOURCES = "followups/resources.html"
 def commitment_list(request: HttpRequest) -> HttpResponse:
     today = Preferences.for_user(request.user).local_today()
     commitments = Commitment.objects.for_user(request.user).select_related("contact")
-    record = commitments.aggregate(
-        kept=Count("id", filter=Q(status=CommitmentStatus.KEPT, direction="i_owe")),
-        on_time=Count("id", filter=Q(kept_on_time=True, direction="i_owe")),
-        broken=Count("id", filter=Q(status=CommitmentStatus.BROKEN, direction="i_owe")),
-    )
     context = {
         "open": list(commitments.filter(status=CommitmentStatus.OPEN)),
         "closed": list(
             commitments.exclude(status=CommitmentStatus.OPEN).order_by("-completed_on", "-id")[:50]
         ),
-        "record": record,
+        "record": kept_on_time_rate(request.user),
         "today": today,
         "nav": "commitments",
     }
