@@ -214,15 +214,3 @@ def header_signature(headers: list[str]) -> str:
     """The same set of columns, in any order and case, has the same signature."""
     joined = "\n".join(sorted({normalise_header(h) for h in headers}))
     return hashlib.sha256(joined.encode()).hexdigest()
-
-
-def clean_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]:
-    """Drop unknown headers and fields, and keep each field once."""
-    result: dict[str, str] = {}
-    taken: set[str] = set()
-    for header in headers:
-        field = mapping.get(header)
-        if field in FIELDS and field not in taken:
-            result[header] = field
-            taken.add(field)
-    return result

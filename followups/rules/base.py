@@ -226,8 +226,4 @@ def key_for(prefix: str, *parts) -> str:
     return ":".join([prefix, *(str(p) for p in parts)])
 
 
-def days_between(earlier: date, later: date) -> int:
-    return (later - earlier).days
-
-
 ONE_DAY = timedelta(days=1)
