@@ -26,6 +26,7 @@ from contacts.ownership import get_owned_or_404
 from contacts.selectors import search_contacts
 from followups.models import Preferences
 from interactions.choices import Channel, Direction, Purpose, Value
+from interactions.drafting.phi import phi_findings
 from interactions.models import Interaction
 from interactions.services import interaction_log
 
@@ -116,6 +117,10 @@ class QuickLogForm(forms.Form):
         ),
     )
     awaiting_reply = forms.BooleanField(label="I'm waiting for a reply", required=False)
+    # Shown only once the summary has been flagged (see the template).
+    phi_confirmed = forms.BooleanField(
+        label="I checked: there is no patient information in this note", required=False
+    )
 
     def __init__(self, *args, user, today: date, contact: Contact | None = None, **kwargs):
         # Prefixed ids, so the form can sit on a page with other forms.
@@ -147,6 +152,14 @@ class QuickLogForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("awaiting_reply") and cleaned.get("direction") != Direction.OUTBOUND:
             self.add_error("awaiting_reply", "Only a message you sent can be waiting for a reply.")
+        findings = phi_findings(cleaned.get("summary", ""))
+        if findings and not cleaned.get("phi_confirmed"):
+            first = findings[0].message.rstrip(".")
+            self.add_error(
+                "summary",
+                f"This note may carry patient information: {first[:1].lower()}{first[1:]}. "
+                "Remove it, or tick the box to confirm there is none.",
+            )
         return cleaned
 
     def occurred_at(self, now: datetime) -> datetime:

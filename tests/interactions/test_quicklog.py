@@ -222,3 +222,27 @@ def test_its_search_query_count_does_not_grow(alice_client, alice, django_assert
     people_network(alice, 40)
     with django_assert_num_queries(len(small.captured_queries)):
         alice_client.get("/log/people/", {"q": "a"})
+
+
+def test_it_refuses_a_note_that_looks_like_patient_information_and_writes_nothing(
+    alice_client, alice
+):
+    person = ContactFactory(owner=alice)
+    summary = "Discussed Mr. Jones, MRN 4455123, admitted with sepsis"
+    response = alice_client.post(URL, data(person, summary=summary), headers=HX)
+    html = response.content.decode()
+    assert "This note may carry patient information: this seems to describe" in html
+    assert 'name="phi_confirmed"' in html  # the box appears once the note is flagged
+    assert not Interaction.objects.exists()
+
+
+def test_it_saves_a_flagged_note_once_the_user_confirms(alice_client, alice):
+    person = ContactFactory(owner=alice)
+    summary = "Discussed Mr. Jones, MRN 4455123, admitted with sepsis"
+    alice_client.post(URL, data(person, summary=summary, phi_confirmed="on"), headers=HX)
+    assert Interaction.objects.get().summary == summary
+
+
+def test_it_does_not_show_the_confirmation_box_for_a_clean_note(alice_client, alice):
+    html = alice_client.get(URL).content.decode()
+    assert 'name="phi_confirmed"' not in html
